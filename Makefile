@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pktlife: a simulated NIC pair and the tools to watch a packet's life.
+#
+#   make                 module (for KDIR), BPF objects, the pktlife tool
+#   make KDIR=/path      the module for another kernel tree or headers
+#   make modules-all     the module for every kernel in kernels.conf
+#   make deps            install the Debian packages the project needs
+#   make check           deps + build for every kernel + all selftests in a VM
+#   make demo            deps + build + a VM showing traffic across a pair
+#   make vm              an interactive shell in the VM (KERNEL=6.1|6.12)
+#   make lint            checkpatch --strict on the kernel sources
+#
+# Outputs go to build/ only.  V=1 shows the commands.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
+# The kernel the VM and the default build use.
+KERNEL ?= 6.12
+KERNELS = $(shell $(TOP)/tools/kernels.sh names)
+kdir_of = $(shell $(TOP)/tools/kernels.sh kdir $(1))
+
+# KDIR defaults to the headers of $(KERNEL); it is resolved only when used,
+# so that "make deps" works before those headers exist.
+KDIR ?= $(call kdir_of,$(KERNEL))
+# The module is built in build/<release>/ (a tree of links to module/), so
+# that builds for several kernels do not share object files.
+krel_of = $(notdir $(patsubst %/,%,$(patsubst %/build,%,$(1))))
+
+.DELETE_ON_ERROR:
+.PHONY: all module modules-all tools iproute2 deps check demo vm lint clean FORCE
+
+all: module tools iproute2
+
+# build/<release>/module/pktlife.ko for the kernel at $(1)
+define build_module
+	$(Q)mkdir -p $(BUILD)/$(call krel_of,$(1))
+	$(Q)cd $(BUILD)/$(call krel_of,$(1)) && \
+		cp -rs --remove-destination $(TOP)/Kbuild $(TOP)/module . && \
+		find . -xtype l -delete
+	$(Q)$(MAKE) -C $(1) M=$(BUILD)/$(call krel_of,$(1)) W=1 $(if $(Q),-s) modules
+	@echo "  MODULE  build/$(call krel_of,$(1))/module/pktlife.ko"
+endef
+
+module:
+	$(call build_module,$(KDIR))
+
+modules-all:
+	$(Q)for k in $(KERNELS); do \
+		$(MAKE) module KDIR=$$($(TOP)/tools/kernels.sh kdir $$k) || exit 1; \
+	done
+
+tools:
+	$(Q)$(MAKE) -C $(TOP)/tools OUTPUT=$(BUILD)/ $(if $(Q),,V=1)
+
+# "ip link add ... type pktlife peer ..." (IP_LIB_DIR=build/ip, or installed
+# in /usr/lib/ip)
+iproute2: $(BUILD)/ip/link_pktlife.so
+
+$(BUILD)/ip/link_pktlife.so: $(TOP)/tools/ip/link_pktlife.c
+	$(Q)mkdir -p $(@D)
+	@echo "  CC      $(@:$(TOP)/%=%)"
+	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -shared -fPIC -o $@ $<
+
+deps:
+	$(Q)$(TOP)/tools/deps.sh
+
+# The kernel's own checkpatch, from Debian's linux-source tarball.
+CHECKPATCH := $(BUILD)/kernel-scripts/scripts/checkpatch.pl
+
+$(CHECKPATCH):
+	$(Q)$(TOP)/tools/kernel-script.sh $(BUILD)/kernel-scripts \
+		scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
+
+lint: $(CHECKPATCH)
+	$(Q)$(CHECKPATCH) --no-tree --strict --terse --show-types \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES \
+		-f $(wildcard $(TOP)/module/*.[ch] $(TOP)/module/*/*.[ch])
+
+check: deps
+	$(Q)$(TOP)/tools/check.sh
+
+demo: deps all
+	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) -- $(TOP)/tools/demo.sh
+
+vm: all
+	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) --interactive
+
+clean:
+	$(Q)rm -rf $(BUILD)

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run every pktlife selftest on the running kernel (normally inside the VM:
+# tools/vm/run -- selftests/run.sh) and print KTAP, the way the kernel's
+# kselftest runner does: each script is one test, its own KTAP indented.
+#	run.sh [TEST.sh ...]	(default: every test script here)
+set -u
+
+dir=$(cd "$(dirname "$0")" && pwd)
+per_test_timeout=${PL_TEST_TIMEOUT:-600}
+
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=()
+	for t in "$dir"/*.sh; do
+		case ${t##*/} in lib.sh | run.sh) continue ;; esac
+		tests+=("$t")
+	done
+fi
+
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+echo "# kernel: $(uname -r)"
+
+# Kernel options the tests need (selftests/config) that this kernel lacks.
+kconfig=/boot/config-$(uname -r)
+if [ -r "$kconfig" ]; then
+	grep -E '^CONFIG_' "$dir/config" | while IFS= read -r opt; do
+		name=${opt%%=*}
+		grep -qE "^$name=(y|m)" "$kconfig" || echo "# config: $name is not set in $kconfig"
+	done
+fi
+
+pass=0 fail=0 skip=0 n=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	name=${t##*/}
+	echo "# selftests: pktlife: $name"
+	start=$(date +%s)
+	timeout -k 10 "$per_test_timeout" bash "$t" 2>&1 | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	secs=$(($(date +%s) - start))
+	case $rc in
+	0) echo "ok $n selftests: pktlife: $name # ${secs}s"; pass=$((pass + 1)) ;;
+	4) echo "ok $n selftests: pktlife: $name # SKIP"; skip=$((skip + 1)) ;;
+	124) echo "not ok $n selftests: pktlife: $name # TIMEOUT ${per_test_timeout}s"; fail=$((fail + 1)) ;;
+	*) echo "not ok $n selftests: pktlife: $name # exit=$rc"; fail=$((fail + 1)) ;;
+	esac
+	# A test must leave no pktlife state behind for the next one.
+	if [ -d /sys/module/pktlife ]; then
+		echo "# warning: $name left pktlife loaded; unloading"
+		rmmod pktlife
+	fi
+done
+
+echo "# Totals: pass:$pass fail:$fail skip:$skip"
+[ "$fail" -eq 0 ]

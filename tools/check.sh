@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: build for every supported kernel, then boot each in the VM and
+# run every selftest there.  KTAP per kernel, then one line of totals over
+# all kernels.  Non-zero on any build warning, test failure or console splat.
+#	PL_KERNELS="6.12"  limit the kernels (default: all of kernels.conf)
+#	PL_TESTS="selftests/ping.sh ..."  limit the tests
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+log=$top/build/check
+mkdir -p "$log"
+
+kernels=${PL_KERNELS:-$(tools/kernels.sh names)}
+read -r -a tests <<<"${PL_TESTS:-}"
+start=$(date +%s)
+status=0
+
+# Build: warnings are errors here (W=1 and sparse, C=1).
+echo "# build: modules for $(echo $kernels), BPF, tools"
+if ! make -s all KERNEL="${kernels##* }" >"$log/build.log" 2>&1; then
+	cat "$log/build.log"
+	echo "# build failed"
+	exit 1
+fi
+for k in $kernels; do
+	kdir=$(tools/kernels.sh kdir "$k")
+	rel=$(tools/kernels.sh release "$k")
+	rm -rf "build/$rel/module"/*.o
+	if ! make -s module KDIR="$kdir" C=1 >"$log/module-$rel.log" 2>&1 ||
+	   grep -E 'warning:|error:' "$log/module-$rel.log"; then
+		cat "$log/module-$rel.log"
+		echo "# module build for $rel failed or warned"
+		exit 1
+	fi
+done
+if ! make -s lint >"$log/lint.log" 2>&1 || [ -s "$log/lint.log" ]; then
+	cat "$log/lint.log"
+	echo "# checkpatch --strict is not clean"
+	exit 1
+fi
+
+pass=0 fail=0 skip=0
+for k in $kernels; do
+	echo "# kernel $k: $(tools/kernels.sh release "$k")"
+	tools/vm/run --kernel "$k" --timeout 1200 -- "$top/selftests/run.sh" "${tests[@]}" |
+		tee "$log/kernel-$k.log"
+	rc=${PIPESTATUS[0]}
+	totals=$(grep -E '^# Totals: pass:' "$log/kernel-$k.log" | tail -n1)
+	if [[ $totals =~ pass:([0-9]+)\ fail:([0-9]+)\ skip:([0-9]+) ]]; then
+		pass=$((pass + BASH_REMATCH[1]))
+		fail=$((fail + BASH_REMATCH[2]))
+		skip=$((skip + BASH_REMATCH[3]))
+	else
+		echo "# kernel $k: no results (VM exit $rc)"
+		fail=$((fail + 1))
+	fi
+	if [ "$rc" -ne 0 ]; then
+		echo "# kernel $k: VM run failed (exit $rc)"
+		status=1
+	fi
+done
+
+echo "# make check: $(($(date +%s) - start))s, logs in build/check/"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$status" -eq 0 ]

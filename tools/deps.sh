@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install every Debian package pktlife needs to build, test and demo, and
+# nothing when all are present (a dpkg query, well under a second).
+set -euo pipefail
+
+top=$(dirname "$(readlink -f "$0")")/..
+
+pkgs=(
+	# build: module, BPF, tools
+	gcc make libc6-dev libelf-dev zlib1g-dev pkg-config sparse
+	clang llvm libbpf-dev bpftool dwarves xz-utils
+	# the kernel source tarball: checkpatch.pl, extract-vmlinux
+	linux-source-6.12
+	# the VM and what runs in it (the guest uses the host's userspace)
+	qemu-system-x86 busybox-static kmod cpio
+	iproute2 ethtool iperf3 tcpdump iputils-ping socat python3 procps jq util-linux
+)
+# the kernels themselves, through their metapackages
+mapfile -t -O "${#pkgs[@]}" pkgs < <("$top/tools/kernels.sh" packages)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: run as root (or install the packages above)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
