@@ -12,14 +12,14 @@ cd "$top" || exit 1
 log=$top/build/check
 mkdir -p "$log"
 
-kernels=${PL_KERNELS:-$(tools/kernels.sh names)}
+kernels=$(echo ${PL_KERNELS:-$(tools/kernels.sh names)})
 read -r -a tests <<<"${PL_TESTS:-}"
 start=$(date +%s)
 status=0
 
 # Build: warnings are errors here (W=1 and sparse, C=1).
-echo "# build: modules for $(echo $kernels), BPF, tools"
-if ! make -s all KERNEL="${kernels##* }" >"$log/build.log" 2>&1; then
+echo "# build: modules for $kernels, BPF, tools"
+if ! make -s all >"$log/build.log" 2>&1; then
 	cat "$log/build.log"
 	echo "# build failed"
 	exit 1

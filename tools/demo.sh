@@ -12,21 +12,21 @@ export IP_LIB_DIR=$top/build/ip
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
-step "load the driver and create a pair: a in netns left, b in netns right"
+step "load the driver and create a pair: pl0 in netns left, pl1 in netns right"
 run insmod "$ko"
 run ip netns add left
 run ip netns add right
-run ip link add a netns left type pktlife peer name b netns right
-run ip -n left addr add 10.0.0.1/24 dev a
-run ip -n right addr add 10.0.0.2/24 dev b
-run ip -n left link set a up
-run ip -n right link set b up
-run ip -n left -d link show a
+run ip link add pl0 netns left type pktlife peer name pl1 netns right
+run ip -n left addr add 10.0.0.1/24 dev pl0
+run ip -n right addr add 10.0.0.2/24 dev pl1
+run ip -n left link set pl0 up
+run ip -n right link set pl1 up
+run ip -n left -d link show pl0
 
 counting=
 if [ -x "$tool" ]; then
 	step "count packets at the kernel's own hooks while traffic runs"
-	ip netns exec right "$tool" count -i b >/tmp/count.out 2>/tmp/count.err &
+	ip netns exec right "$tool" count -i pl1 >/tmp/count.out 2>/tmp/count.err &
 	counting=$!
 	for _ in $(seq 100); do grep -q counting /tmp/count.err && break; sleep 0.1; done
 fi
@@ -40,14 +40,14 @@ run ip netns exec left iperf3 -c 10.0.0.2 -t 3 -f m
 if [ -n "$counting" ]; then
 	kill -INT "$counting"
 	wait "$counting" || true
-	step "what the kernel's hooks saw on b"
+	step "what the kernel's hooks saw on pl1"
 	cat /tmp/count.out
 fi
 
 step "what the driver saw"
-run ip -n left -s link show a
-run ip netns exec left ethtool -S a
-run ip netns exec right ethtool -S b
+run ip -n left -s link show pl0
+run ip netns exec left ethtool -S pl0
+run ip netns exec right ethtool -S pl1
 
 step "clean up"
 run ip netns del left
