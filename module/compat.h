@@ -9,6 +9,53 @@
 #ifndef _PKTLIFE_COMPAT_H
 #define _PKTLIFE_COMPAT_H
 
+#include <linux/ethtool.h>
 #include <linux/version.h>
+#include <net/netdev_queues.h>
+
+/* page_pool's headers were split in 6.6. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+/*
+ * page_pool_params learnt its NAPI (direct recycling from the NAPI that
+ * owns the pool, 6.x) and its netdev and queue (netlink introspection,
+ * 6.8).  Without them the pool works the same, only less visibly.
+ */
+static inline void pl_pp_params_owner(struct page_pool_params *pp,
+				      struct napi_struct *napi,
+				      struct net_device *dev, u32 queue)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	pp->napi = napi;
+	pp->netdev = dev;
+	pp->queue_idx = queue;
+#endif
+}
+
+/*
+ * netif_txq_completed_wake() (6.5) reports completions to BQL and wakes
+ * the queue with the barrier that pairs with netif_txq_try_stop().  6.1
+ * has the barrier in netif_txq_maybe_wake() instead.
+ */
+#ifndef netif_txq_completed_wake
+#define netif_txq_completed_wake(txq, pkts, bytes, get_desc, start_thrs) \
+	({								\
+		netdev_tx_completed_queue(txq, pkts, bytes);		\
+		netif_txq_maybe_wake(txq, get_desc, start_thrs);	\
+	})
+#endif
+
+/* ethtool_puts() came in 6.8. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+static inline void ethtool_puts(u8 **data, const char *str)
+{
+	strscpy((char *)*data, str, ETH_GSTRING_LEN);
+	*data += ETH_GSTRING_LEN;
+}
+#endif
 
 #endif /* _PKTLIFE_COMPAT_H */

@@ -1,86 +1,178 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pktlife ethtool: driver info and per-queue counters (ethtool -i, -S).
+ * pktlife ethtool: driver info (-i), counters (-S), ring sizes (-g/-G).
  */
 #include <linux/ethtool.h>
+#include <linux/log2.h>
+#include <linux/stringify.h>
 #include <linux/netdevice.h>
 
 #include "pktlife.h"
 
-struct pl_stat_desc {
-	const char *name;
-	size_t offset;
+/* ethtool -S: per queue (rx0_packets, ...), then the NIC's own counters. */
+static const char * const pl_rx_names[PL_RX_NUM_STATS] = {
+	[PL_RX_PACKETS]		= "packets",
+	[PL_RX_BYTES]		= "bytes",
+	[PL_RX_CSUM_GOOD]	= "csum_good",
+	[PL_RX_CSUM_BAD]	= "csum_bad",
+	[PL_RX_CSUM_NONE]	= "csum_none",
+	[PL_RX_COPYBREAK]	= "copybreak",
+	[PL_RX_DROP_RUNT]	= "drop_runt",
+	[PL_RX_DROP_OVERSIZE]	= "drop_oversize",
+	[PL_RX_DROP_DESC_ERR]	= "drop_desc_err",
+	[PL_RX_DROP_NOMEM]	= "drop_nomem",
+	[PL_RX_ALLOC_FAIL]	= "alloc_fail",
+	[PL_RX_POLLS]		= "polls",
 };
 
-#define PL_RX_STAT(f)	{ #f, offsetof(struct pl_rx_counters, f) }
-#define PL_TX_STAT(f)	{ #f, offsetof(struct pl_tx_counters, f) }
-
-static const struct pl_stat_desc pl_rx_stats_desc[] = {
-	PL_RX_STAT(packets),
-	PL_RX_STAT(bytes),
-	PL_RX_STAT(polls),
-	PL_RX_STAT(drop_runt),
-	PL_RX_STAT(drop_oversize),
-	PL_RX_STAT(drop_down),
-	PL_RX_STAT(peer_wakes),
+static const char * const pl_tx_names[PL_TX_NUM_STATS] = {
+	[PL_TX_PACKETS]		= "packets",
+	[PL_TX_BYTES]		= "bytes",
+	[PL_TX_TSO_SKBS]	= "tso_skbs",
+	[PL_TX_CSUM_PARTIAL]	= "csum_partial",
+	[PL_TX_DOORBELLS]	= "doorbells",
+	[PL_TX_STOPS]		= "stops",
+	[PL_TX_BUSY]		= "busy",
+	[PL_TX_DROP_DMA_ERR]	= "drop_dma_err",
 };
 
-static const struct pl_stat_desc pl_tx_stats_desc[] = {
-	PL_TX_STAT(packets),
-	PL_TX_STAT(bytes),
-	PL_TX_STAT(stops),
-	PL_TX_STAT(drop_no_peer),
-	PL_TX_STAT(drop_ring_full),
-	PL_TX_STAT(drop_nomem),
+static const char * const pl_txc_names[PL_TXC_NUM_STATS] = {
+	[PL_TXC_COMPLETED]	= "completed",
+	[PL_TXC_WAKES]		= "wakes",
 };
 
-#define PL_NUM_RX_STATS	ARRAY_SIZE(pl_rx_stats_desc)
-#define PL_NUM_TX_STATS	ARRAY_SIZE(pl_tx_stats_desc)
+static const char * const pl_hw_names[PLHW_NUM_STATS] = {
+	[PLHW_STAT_TX_FRAMES]		= "hw_tx_frames",
+	[PLHW_STAT_TX_BYTES]		= "hw_tx_bytes",
+	[PLHW_STAT_TX_TSO_SEGS]		= "hw_tx_tso_segs",
+	[PLHW_STAT_TX_CSUM]		= "hw_tx_csum",
+	[PLHW_STAT_TX_LINK_DOWN]	= "hw_tx_link_down",
+	[PLHW_STAT_TX_DESC_ERR]		= "hw_tx_desc_err",
+	[PLHW_STAT_RX_FRAMES]		= "hw_rx_frames",
+	[PLHW_STAT_RX_BYTES]		= "hw_rx_bytes",
+	[PLHW_STAT_RX_MISSED]		= "hw_rx_missed",
+	[PLHW_STAT_RX_CSUM_GOOD]	= "hw_rx_csum_good",
+	[PLHW_STAT_RX_CSUM_BAD]		= "hw_rx_csum_bad",
+	[PLHW_STAT_RX_CSUM_NONE]	= "hw_rx_csum_none",
+	[PLHW_STAT_WIRE_CORRUPTED]	= "hw_wire_corrupted",
+};
+
+#define PL_QUEUE_STATS	(PL_RX_NUM_STATS + PL_TX_NUM_STATS + \
+			 PL_TXC_NUM_STATS + PL_IRQ_NUM_STATS)
 
 static void pl_get_drvinfo(struct net_device *dev,
 			   struct ethtool_drvinfo *info)
 {
+	struct pl_priv *priv = netdev_priv(dev);
+
 	strscpy(info->driver, PL_DRV_NAME, sizeof(info->driver));
 	strscpy(info->version, PL_DRV_VERSION, sizeof(info->version));
+	strscpy(info->bus_info, plhw_name(priv->hw), sizeof(info->bus_info));
 }
 
 static int pl_get_sset_count(struct net_device *dev, int sset)
 {
-	switch (sset) {
-	case ETH_SS_STATS:
-		return PL_NUM_RX_STATS + PL_NUM_TX_STATS;
-	default:
+	struct pl_priv *priv = netdev_priv(dev);
+
+	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	}
+	return priv->num_queues * PL_QUEUE_STATS + PLHW_NUM_STATS;
+}
+
+static void pl_strings(u8 **data, const char *dir, unsigned int q,
+		       const char * const *names, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ethtool_sprintf(data, "%s%u_%s", dir, q, names[i]);
 }
 
 static void pl_get_strings(struct net_device *dev, u32 sset, u8 *data)
 {
-	unsigned int i;
+	struct pl_priv *priv = netdev_priv(dev);
+	unsigned int q, i;
 
 	if (sset != ETH_SS_STATS)
 		return;
-	for (i = 0; i < PL_NUM_RX_STATS; i++)
-		ethtool_sprintf(&data, "rx0_%s", pl_rx_stats_desc[i].name);
-	for (i = 0; i < PL_NUM_TX_STATS; i++)
-		ethtool_sprintf(&data, "tx0_%s", pl_tx_stats_desc[i].name);
+	for (q = 0; q < priv->num_queues; q++) {
+		pl_strings(&data, "rx", q, pl_rx_names, ARRAY_SIZE(pl_rx_names));
+		pl_strings(&data, "tx", q, pl_tx_names, ARRAY_SIZE(pl_tx_names));
+		pl_strings(&data, "tx", q, pl_txc_names, ARRAY_SIZE(pl_txc_names));
+		/* in the order of enum pl_irq_stat */
+		ethtool_sprintf(&data, "rx%u_irqs", q);
+		ethtool_sprintf(&data, "tx%u_irqs", q);
+	}
+	for (i = 0; i < PLHW_NUM_STATS; i++)
+		ethtool_puts(&data, pl_hw_names[i]);
 }
 
 static void pl_get_ethtool_stats(struct net_device *dev,
 				 struct ethtool_stats *stats, u64 *data)
 {
 	struct pl_priv *priv = netdev_priv(dev);
-	struct pl_rx_counters rx;
-	struct pl_tx_counters tx;
-	unsigned int i;
+	unsigned int q, i;
 
-	pl_rx_stats_read(&priv->rxq, &rx);
-	pl_tx_stats_read(&priv->txq, &tx);
+	for (q = 0; q < priv->num_queues; q++) {
+		struct pl_queue_counters c;
 
-	for (i = 0; i < PL_NUM_RX_STATS; i++)
-		*data++ = *(u64 *)((u8 *)&rx + pl_rx_stats_desc[i].offset);
-	for (i = 0; i < PL_NUM_TX_STATS; i++)
-		*data++ = *(u64 *)((u8 *)&tx + pl_tx_stats_desc[i].offset);
+		pl_queue_counters(&priv->queues[q], &c);
+		memcpy(data, c.rx, sizeof(c.rx));
+		data += PL_RX_NUM_STATS;
+		memcpy(data, c.tx, sizeof(c.tx));
+		data += PL_TX_NUM_STATS;
+		memcpy(data, c.txc, sizeof(c.txc));
+		data += PL_TXC_NUM_STATS;
+		memcpy(data, c.irq, sizeof(c.irq));
+		data += PL_IRQ_NUM_STATS;
+	}
+	for (i = 0; i < PLHW_NUM_STATS; i++)
+		*data++ = pl_read_hw_stat(priv, i);
+}
+
+static void pl_get_ringparam(struct net_device *dev,
+			     struct ethtool_ringparam *ring,
+			     struct kernel_ethtool_ringparam *kring,
+			     struct netlink_ext_ack *extack)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	ring->rx_max_pending = PL_RING_MAX;
+	ring->tx_max_pending = PL_RING_MAX;
+	ring->rx_pending = priv->rx_ring_size;
+	ring->tx_pending = priv->tx_ring_size;
+}
+
+static int pl_set_ringparam(struct net_device *dev,
+			    struct ethtool_ringparam *ring,
+			    struct kernel_ethtool_ringparam *kring,
+			    struct netlink_ext_ack *extack)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
+		NL_SET_ERR_MSG_MOD(extack, "no mini or jumbo rings");
+		return -EINVAL;
+	}
+	if (!is_power_of_2(ring->rx_pending) ||
+	    !is_power_of_2(ring->tx_pending)) {
+		NL_SET_ERR_MSG_MOD(extack, "ring sizes must be powers of two");
+		return -EINVAL;
+	}
+	if (ring->rx_pending < PL_RX_RING_MIN) {
+		NL_SET_ERR_MSG_MOD(extack, "RX ring needs at least "
+				   __stringify(PL_RX_RING_MIN) " entries");
+		return -EINVAL;
+	}
+	if (ring->tx_pending < PL_TX_RING_MIN) {
+		NL_SET_ERR_MSG_MOD(extack, "TX ring needs at least "
+				   __stringify(PL_TX_RING_MIN) " entries");
+		return -EINVAL;
+	}
+	if (ring->rx_pending == priv->rx_ring_size &&
+	    ring->tx_pending == priv->tx_ring_size)
+		return 0;
+	return pl_reconfigure(priv, ring->rx_pending, ring->tx_pending);
 }
 
 const struct ethtool_ops pl_ethtool_ops = {
@@ -89,4 +181,6 @@ const struct ethtool_ops pl_ethtool_ops = {
 	.get_sset_count		= pl_get_sset_count,
 	.get_strings		= pl_get_strings,
 	.get_ethtool_stats	= pl_get_ethtool_stats,
+	.get_ringparam		= pl_get_ringparam,
+	.set_ringparam		= pl_set_ringparam,
 };

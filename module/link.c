@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pktlife link: pairs created and deleted through rtnetlink, like veth.
+ * Each end drives its own NIC port; the two ports are cabled together.
  *
  *	ip link add a type pktlife peer name b
  *
@@ -38,10 +39,32 @@ static int pl_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+/*
+ * Register @dev as the driver of NIC port @hw.  From its ndo_init on, the
+ * net_device owns the port (its destructor destroys it, even when
+ * registering fails later); if registering fails before, we destroy it.
+ */
+static int pl_register(struct net_device *dev, struct plhw_port *hw)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+	int err;
+
+	priv->hw = hw;
+	priv->dmadev = plhw_dma_dev(hw);
+	SET_NETDEV_DEV(dev, priv->dmadev);
+	err = register_netdevice(dev);
+	if (err && priv->hw) {
+		plhw_port_destroy(priv->hw);
+		priv->hw = NULL;
+	}
+	return err;
+}
+
 /* Create and register the peer described by @tbp in the right netns. */
 static struct net_device *pl_create_peer(struct net *src_net,
 					 struct ifinfomsg *ifmp,
 					 struct nlattr **tbp,
+					 struct plhw_port *hw,
 					 struct netlink_ext_ack *extack)
 {
 	unsigned char name_assign_type;
@@ -59,20 +82,24 @@ static struct net_device *pl_create_peer(struct net *src_net,
 	}
 
 	net = rtnl_link_get_net(src_net, tbp);
-	if (IS_ERR(net))
+	if (IS_ERR(net)) {
+		plhw_port_destroy(hw);
 		return ERR_CAST(net);
+	}
 
 	peer = rtnl_create_link(net, ifname, name_assign_type, &pl_link_ops,
 				tbp, extack);
-	if (IS_ERR(peer))
+	if (IS_ERR(peer)) {
+		plhw_port_destroy(hw);
 		goto out_put_net;
+	}
 
 	if (!ifmp || !tbp[IFLA_ADDRESS])
 		eth_hw_addr_random(peer);
 	if (ifmp && ifmp->ifi_index)
 		peer->ifindex = ifmp->ifi_index;
 
-	err = register_netdevice(peer);
+	err = pl_register(peer, hw);
 	if (err) {
 		free_netdev(peer);
 		peer = ERR_PTR(err);
@@ -95,6 +122,7 @@ static int pl_newlink(struct net *src_net, struct net_device *dev,
 		      struct netlink_ext_ack *extack)
 {
 	struct nlattr *peer_tb[IFLA_MAX + 1], **tbp = tb;
+	struct plhw_port *hw_dev, *hw_peer;
 	struct ifinfomsg *ifmp = NULL;
 	struct net_device *peer;
 	struct pl_priv *priv;
@@ -113,10 +141,17 @@ static int pl_newlink(struct net *src_net, struct net_device *dev,
 		tbp = peer_tb;
 	}
 
+	/* Two NIC ports, cabled: one for each end. */
+	err = plhw_pair_create(&hw_dev, &hw_peer);
+	if (err)
+		return err;
+
 	/* The peer first, as veth does: if it fails, nothing is left. */
-	peer = pl_create_peer(src_net, ifmp, tbp, extack);
-	if (IS_ERR(peer))
+	peer = pl_create_peer(src_net, ifmp, tbp, hw_peer, extack);
+	if (IS_ERR(peer)) {
+		plhw_port_destroy(hw_dev);
 		return PTR_ERR(peer);
+	}
 
 	if (!tb[IFLA_ADDRESS])
 		eth_hw_addr_random(dev);
@@ -125,7 +160,7 @@ static int pl_newlink(struct net *src_net, struct net_device *dev,
 	else
 		snprintf(dev->name, IFNAMSIZ, "pl%%d");
 
-	err = register_netdevice(dev);
+	err = pl_register(dev, hw_dev);
 	if (err < 0)
 		goto err_unregister_peer;
 	netif_carrier_off(dev);

@@ -9,12 +9,21 @@
 
 static int __init pl_module_init(void)
 {
-	return pl_link_register();
+	int err;
+
+	err = plhw_init();
+	if (err)
+		return err;
+	err = pl_link_register();
+	if (err)
+		plhw_exit();
+	return err;
 }
 
 static void __exit pl_module_exit(void)
 {
 	pl_link_unregister();
+	plhw_exit();
 }
 
 module_init(pl_module_init);

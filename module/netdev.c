@@ -1,341 +1,262 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pktlife netdev: the ndo ops and the datapath of one end of a pair.
- *
- * A frame sent on one end is put on the peer's receive ring and the peer's
- * NAPI is scheduled, the way a NIC raises its interrupt once a frame is in
- * host memory.  The peer's poll builds the frame up the stack with
- * eth_type_trans() and GRO.  When the peer's ring is full the sender's TX
- * queue is stopped, and the peer's poll wakes it once it has made room.
+ * pktlife netdev: bringing the NIC up and down, its interrupts, the NAPI
+ * poll and the ndo ops.  The datapath proper is in rx.c and tx.c.
  */
 #include <linux/etherdevice.h>
-#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
-#include <linux/skbuff.h>
 
 #include "pktlife.h"
 
-static struct pl_rx_queue *pl_rxq_of(struct net_device *dev)
+/* A queue's vector fired: the NIC masked it until we unmask it. */
+static void pl_queue_irq(void *data)
 {
-	struct pl_priv *priv = netdev_priv(dev);
+	struct pl_queue *q = data;
+	u32 cause;
 
-	return &priv->rxq;
+	cause = pl_readl(q->priv, PLHW_Q(q->index) + PLHW_IRQ_CAUSE);
+	u64_stats_update_begin(&q->irq_stats.syncp);
+	if (cause & PLHW_CAUSE_RX)
+		u64_stats_inc(&q->irq_stats.c[PL_IRQ_RX]);
+	if (cause & PLHW_CAUSE_TX)
+		u64_stats_inc(&q->irq_stats.c[PL_IRQ_TX]);
+	u64_stats_update_end(&q->irq_stats.syncp);
+	napi_schedule(&q->napi);
 }
 
-/* Raise the receive "interrupt" of @rxq unless it is masked. */
-static void pl_rx_kick(struct pl_rx_queue *rxq)
+/* The link vector: carrier follows the NIC's link status. */
+static void pl_link_irq(void *data)
 {
-	/* Write the ring before reading notify_masked; pairs with
-	 * smp_store_mb() in pl_poll(): either we see the poll's unmask or
-	 * the poll's re-check sees our frame.
-	 */
-	smp_mb();
-	if (!READ_ONCE(rxq->notify_masked) && napi_schedule_prep(&rxq->napi)) {
-		WRITE_ONCE(rxq->notify_masked, true);
-		__napi_schedule(&rxq->napi);
-	}
-}
+	struct pl_priv *priv = data;
 
-/* Called with the TX queue lock held, after a frame filled the peer's ring. */
-static void pl_tx_stop(struct pl_tx_queue *plq, struct netdev_queue *txq,
-		       struct pl_rx_queue *peer_rxq)
-{
-	netif_tx_stop_queue(txq);
-	/* Publish the stop before re-reading the ring; pairs with smp_mb()
-	 * in pl_wake_sender(): either the consumer sees the queue stopped
-	 * and wakes it, or we see the room it made.
-	 */
-	smp_mb__after_atomic();
-	if (unlikely(!ptr_ring_full(&peer_rxq->ring))) {
-		netif_tx_start_queue(txq);
-		return;
-	}
-	u64_stats_update_begin(&plq->stats.syncp);
-	u64_stats_inc(&plq->stats.stops);
-	u64_stats_update_end(&plq->stats.syncp);
-}
-
-static void pl_tx_drop(struct pl_tx_queue *plq, struct sk_buff *skb,
-		       u64_stats_t *counter)
-{
-	u64_stats_update_begin(&plq->stats.syncp);
-	u64_stats_inc(counter);
-	u64_stats_update_end(&plq->stats.syncp);
-	kfree_skb(skb);
-}
-
-static netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	struct pl_priv *priv = netdev_priv(dev);
-	struct pl_tx_queue *plq = &priv->txq;
-	struct pl_rx_queue *peer_rxq;
-	struct netdev_queue *txq;
-	struct net_device *peer;
-	unsigned int len;
-
-	/* The core calls us under rcu_read_lock_bh(); dellink clears the
-	 * peer and unregistering waits for a grace period before the peer's
-	 * ring is freed.
-	 */
-	peer = rcu_dereference_bh(priv->peer);
-	if (unlikely(!peer || !netif_running(peer))) {
-		pl_tx_drop(plq, skb, &plq->stats.drop_no_peer);
-		return NETDEV_TX_OK;
-	}
-	/* Zero-copy pages belong to the sender until it is told they are
-	 * done with; copy them before the frame goes into another stack.
-	 */
-	if (unlikely(skb_orphan_frags(skb, GFP_ATOMIC))) {
-		pl_tx_drop(plq, skb, &plq->stats.drop_nomem);
-		return NETDEV_TX_OK;
-	}
-
-	skb_tx_timestamp(skb);
-	len = skb->len;
-	skb_scrub_packet(skb, !net_eq(dev_net(dev), dev_net(peer)));
-	skb->priority = 0;
-
-	peer_rxq = pl_rxq_of(peer);
-	txq = netdev_get_tx_queue(dev, skb_get_queue_mapping(skb));
-	if (unlikely(ptr_ring_produce(&peer_rxq->ring, skb))) {
-		/* Only reachable if the stop below lost a race with purge. */
-		pl_tx_drop(plq, skb, &plq->stats.drop_ring_full);
-		return NETDEV_TX_OK;
-	}
-	/* The skb now belongs to the peer's poll: touch it no more. */
-
-	u64_stats_update_begin(&plq->stats.syncp);
-	u64_stats_inc(&plq->stats.packets);
-	u64_stats_add(&plq->stats.bytes, len);
-	u64_stats_update_end(&plq->stats.syncp);
-
-	if (unlikely(ptr_ring_full(&peer_rxq->ring)))
-		pl_tx_stop(plq, txq, peer_rxq);
-
-	pl_rx_kick(peer_rxq);
-	return NETDEV_TX_OK;
-}
-
-/* Restart the peer's TX queue once our ring has room again. */
-static void pl_wake_sender(struct pl_rx_queue *rxq)
-{
-	struct pl_priv *priv = netdev_priv(rxq->dev);
-	struct netdev_queue *txq;
-	struct net_device *peer;
-
-	rcu_read_lock();
-	peer = rcu_dereference(priv->peer);
-	if (peer) {
-		txq = netdev_get_tx_queue(peer, 0);
-		/* Consume before reading the queue state; pairs with
-		 * smp_mb__after_atomic() in pl_tx_stop().
-		 */
-		smp_mb();
-		if (netif_tx_queue_stopped(txq) && !ptr_ring_full(&rxq->ring)) {
-			netif_tx_wake_queue(txq);
-			u64_stats_update_begin(&rxq->stats.syncp);
-			u64_stats_inc(&rxq->stats.peer_wakes);
-			u64_stats_update_end(&rxq->stats.syncp);
-		}
-	}
-	rcu_read_unlock();
+	pl_readl(priv, PLHW_REG_MISC_CAUSE);
+	if (pl_readl(priv, PLHW_REG_STATUS) & PLHW_STATUS_LINK)
+		netif_carrier_on(priv->dev);
+	else
+		netif_carrier_off(priv->dev);
+	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
 }
 
 static int pl_poll(struct napi_struct *napi, int budget)
 {
-	struct pl_rx_queue *rxq = container_of(napi, struct pl_rx_queue, napi);
-	unsigned int runt = 0, oversize = 0, packets = 0;
-	struct pl_rx_stats *rs = &rxq->stats;
-	struct net_device *dev = rxq->dev;
-	unsigned int max_len;
-	u64 bytes = 0;
+	struct pl_queue *q = container_of(napi, struct pl_queue, napi);
 	int done = 0;
 
-	/* A frame may carry one VLAN tag on top of the MTU. */
-	max_len = READ_ONCE(dev->mtu) + ETH_HLEN + VLAN_HLEN;
+	pl_tx_clean(q, budget);
+	if (budget)
+		done = pl_rx_poll(q, budget);
 
-	while (done < budget) {
-		struct sk_buff *skb = __ptr_ring_consume(&rxq->ring);
-		unsigned int len;
+	u64_stats_update_begin(&q->rx_stats.syncp);
+	u64_stats_inc(&q->rx_stats.c[PL_RX_POLLS]);
+	u64_stats_update_end(&q->rx_stats.syncp);
 
-		if (!skb)
-			break;
-		done++;
-		len = skb->len;
-		if (unlikely(len < ETH_HLEN)) {
-			runt++;
-			kfree_skb(skb);
-			continue;
-		}
-		if (unlikely(len > max_len && !skb_is_gso(skb))) {
-			oversize++;
-			kfree_skb(skb);
-			continue;
-		}
-		skb->protocol = eth_type_trans(skb, dev);
-		skb_record_rx_queue(skb, 0);
-		napi_gro_receive(napi, skb);
-		packets++;
-		bytes += len;
-	}
-
-	u64_stats_update_begin(&rs->syncp);
-	u64_stats_add(&rs->packets, packets);
-	u64_stats_add(&rs->bytes, bytes);
-	u64_stats_add(&rs->drop_runt, runt);
-	u64_stats_add(&rs->drop_oversize, oversize);
-	u64_stats_inc(&rs->polls);
-	u64_stats_update_end(&rs->syncp);
-
-	if (done)
-		pl_wake_sender(rxq);
-
-	if (done < budget && napi_complete_done(napi, done)) {
-		/* Unmask before re-checking the ring; pairs with smp_mb() in
-		 * pl_rx_kick(), so a frame produced meanwhile is not stranded.
-		 */
-		smp_store_mb(rxq->notify_masked, false);
-		if (unlikely(!__ptr_ring_empty(&rxq->ring)) &&
-		    napi_schedule_prep(napi)) {
-			WRITE_ONCE(rxq->notify_masked, true);
-			__napi_schedule(napi);
-		}
-	}
+	/*
+	 * Events that came while the vector was masked are latched by the
+	 * NIC and fire as soon as it is unmasked: that is the re-check that
+	 * closes the race with napi_complete_done().
+	 */
+	if (done < budget && napi_complete_done(napi, done))
+		pl_writel(q->priv, PLHW_Q(q->index) + PLHW_IRQ_MASK, 0);
 	return done;
 }
 
-/* Drop what the ring holds; the NAPI is disabled, so we are its consumer. */
-static void pl_rx_purge(struct pl_rx_queue *rxq)
+static int pl_queue_up(struct pl_priv *priv, unsigned int qi)
 {
-	struct sk_buff *skb;
-	u64 n = 0;
+	struct pl_queue *q = &priv->queues[qi];
+	int err;
 
-	while ((skb = __ptr_ring_consume(&rxq->ring))) {
-		kfree_skb(skb);
-		n++;
+	netif_napi_add(priv->dev, &q->napi, pl_poll);
+	err = pl_rx_ring_alloc(q, priv->rx_ring_size);
+	if (err)
+		goto err_napi_del;
+	err = pl_tx_ring_alloc(q, priv->tx_ring_size);
+	if (err)
+		goto err_free_rx;
+	err = plhw_request_irq(priv->hw, qi, pl_queue_irq, q);
+	if (err)
+		goto err_free_tx;
+	pl_tx_ring_start(q);
+	pl_rx_ring_start(q);
+	napi_enable(&q->napi);
+	pl_writel(priv, PLHW_Q(qi) + PLHW_IRQ_MASK, 0);
+	return 0;
+
+err_free_tx:
+	pl_tx_ring_free(q);
+err_free_rx:
+	pl_rx_ring_free(q);
+err_napi_del:
+	netif_napi_del(&q->napi);
+	return err;
+}
+
+static void pl_queue_down(struct pl_priv *priv, unsigned int qi)
+{
+	struct pl_queue *q = &priv->queues[qi];
+
+	/* The NIC lets go of the rings first, then of the vector. */
+	pl_writel(priv, PLHW_Q(qi) + PLHW_IRQ_MASK, 1);
+	pl_writel(priv, PLHW_Q(qi) + PLHW_TXQ_CTRL, 0);
+	pl_writel(priv, PLHW_Q(qi) + PLHW_RXQ_CTRL, 0);
+	plhw_free_irq(priv->hw, qi);
+	napi_disable(&q->napi);
+	pl_tx_clean(q, 0);
+	pl_tx_drain(q);
+	pl_tx_ring_free(q);
+	pl_rx_ring_free(q);
+	netif_napi_del(&q->napi);
+}
+
+static u32 pl_ctrl(struct net_device *dev)
+{
+	u32 ctrl = PLHW_CTRL_ENABLE;
+
+	if (dev->features & NETIF_F_RXCSUM)
+		ctrl |= PLHW_CTRL_RXCSUM;
+	return ctrl;
+}
+
+static int pl_up(struct pl_priv *priv)
+{
+	unsigned int qi;
+	int err;
+
+	err = plhw_request_irq(priv->hw, PLHW_VEC_MISC, pl_link_irq, priv);
+	if (err)
+		return err;
+	for (qi = 0; qi < priv->num_queues; qi++) {
+		err = pl_queue_up(priv, qi);
+		if (err)
+			goto err_queues_down;
 	}
-	u64_stats_update_begin(&rxq->stats.syncp);
-	u64_stats_add(&rxq->stats.drop_down, n);
-	u64_stats_update_end(&rxq->stats.syncp);
+	pl_writel(priv, PLHW_REG_CTRL, pl_ctrl(priv->dev));
+	/* a link change latched while masked fires now */
+	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
+	if (pl_readl(priv, PLHW_REG_STATUS) & PLHW_STATUS_LINK)
+		netif_carrier_on(priv->dev);
+	netif_tx_start_all_queues(priv->dev);
+	return 0;
+
+err_queues_down:
+	while (qi--)
+		pl_queue_down(priv, qi);
+	plhw_free_irq(priv->hw, PLHW_VEC_MISC);
+	return err;
+}
+
+static void pl_down(struct pl_priv *priv)
+{
+	unsigned int qi;
+
+	netif_tx_disable(priv->dev);
+	pl_writel(priv, PLHW_REG_MISC_MASK, 1);
+	pl_writel(priv, PLHW_REG_CTRL, 0);
+	plhw_free_irq(priv->hw, PLHW_VEC_MISC);
+	netif_carrier_off(priv->dev);
+	for (qi = priv->num_queues; qi--; )
+		pl_queue_down(priv, qi);
 }
 
 static int pl_open(struct net_device *dev)
 {
-	struct pl_priv *priv = netdev_priv(dev);
-	struct net_device *peer;
-
-	/* A poll cut short by napi_disable() may have left it masked. */
-	WRITE_ONCE(priv->rxq.notify_masked, false);
-	napi_enable(&priv->rxq.napi);
-	netif_tx_start_all_queues(dev);
-
-	peer = rtnl_dereference(priv->peer);
-	if (peer && netif_running(peer)) {
-		netif_carrier_on(dev);
-		netif_carrier_on(peer);
-	}
-	/* The peer may have stopped on our ring while we were down. */
-	pl_wake_sender(&priv->rxq);
-	return 0;
+	return pl_up(netdev_priv(dev));
 }
 
 static int pl_stop(struct net_device *dev)
 {
-	struct pl_priv *priv = netdev_priv(dev);
-	struct net_device *peer;
-
-	peer = rtnl_dereference(priv->peer);
-	netif_carrier_off(dev);
-	if (peer)
-		netif_carrier_off(peer);
-
-	napi_disable(&priv->rxq.napi);
-	pl_rx_purge(&priv->rxq);
+	pl_down(netdev_priv(dev));
 	return 0;
 }
 
-static void pl_skb_free(void *ptr)
+/**
+ * pl_reconfigure() - new ring sizes, restarting the device if it is up
+ * @priv: the device
+ * @rx_ring_size: RX ring entries
+ * @tx_ring_size: TX ring entries
+ *
+ * If the device cannot come up with the new sizes it comes back with the
+ * old ones.  Return: 0 or the -errno of the failed attempt.
+ */
+int pl_reconfigure(struct pl_priv *priv, u32 rx_ring_size, u32 tx_ring_size)
 {
-	kfree_skb(ptr);
-}
-
-static int pl_init(struct net_device *dev)
-{
-	struct pl_priv *priv = netdev_priv(dev);
+	u32 old_rx = priv->rx_ring_size, old_tx = priv->tx_ring_size;
+	bool running = netif_running(priv->dev);
 	int err;
 
-	err = ptr_ring_init(&priv->rxq.ring, PL_RING_SIZE, GFP_KERNEL);
-	if (err)
-		return err;
-	priv->rxq.dev = dev;
-	u64_stats_init(&priv->rxq.stats.syncp);
-	u64_stats_init(&priv->txq.stats.syncp);
-	netif_napi_add(dev, &priv->rxq.napi, pl_poll);
-	return 0;
+	if (running)
+		pl_down(priv);
+	priv->rx_ring_size = rx_ring_size;
+	priv->tx_ring_size = tx_ring_size;
+	if (!running)
+		return 0;
+	err = pl_up(priv);
+	if (err) {
+		priv->rx_ring_size = old_rx;
+		priv->tx_ring_size = old_tx;
+		if (pl_up(priv))
+			netdev_err(priv->dev, "cannot restart after a failed reconfiguration\n");
+	}
+	return err;
 }
 
-static void pl_uninit(struct net_device *dev)
+static int pl_set_features(struct net_device *dev, netdev_features_t features)
 {
 	struct pl_priv *priv = netdev_priv(dev);
 
-	/* Unregistering waited for a grace period after dellink cleared the
-	 * peer pointers: no sender can reach this ring any more.
-	 */
-	netif_napi_del(&priv->rxq.napi);
-	ptr_ring_cleanup(&priv->rxq.ring, pl_skb_free);
+	if (((dev->features ^ features) & NETIF_F_RXCSUM) && netif_running(dev)) {
+		u32 ctrl = pl_readl(priv, PLHW_REG_CTRL) & ~PLHW_CTRL_RXCSUM;
+
+		if (features & NETIF_F_RXCSUM)
+			ctrl |= PLHW_CTRL_RXCSUM;
+		pl_writel(priv, PLHW_REG_CTRL, ctrl);
+	}
+	return 0;
 }
 
-void pl_rx_stats_read(const struct pl_rx_queue *rxq, struct pl_rx_counters *c)
+static void pl_stats_read(const struct u64_stats_sync *syncp,
+			  const u64_stats_t *c, unsigned int n, u64 *out)
 {
-	const struct pl_rx_stats *rs = &rxq->stats;
-	unsigned int start;
+	unsigned int start, i;
 
 	do {
-		start = u64_stats_fetch_begin(&rs->syncp);
-		c->packets = u64_stats_read(&rs->packets);
-		c->bytes = u64_stats_read(&rs->bytes);
-		c->drop_runt = u64_stats_read(&rs->drop_runt);
-		c->drop_oversize = u64_stats_read(&rs->drop_oversize);
-		c->drop_down = u64_stats_read(&rs->drop_down);
-		c->polls = u64_stats_read(&rs->polls);
-		c->peer_wakes = u64_stats_read(&rs->peer_wakes);
-	} while (u64_stats_fetch_retry(&rs->syncp, start));
+		start = u64_stats_fetch_begin(syncp);
+		for (i = 0; i < n; i++)
+			out[i] = u64_stats_read(&c[i]);
+	} while (u64_stats_fetch_retry(syncp, start));
 }
 
-void pl_tx_stats_read(const struct pl_tx_queue *plq, struct pl_tx_counters *c)
+void pl_queue_counters(struct pl_queue *q, struct pl_queue_counters *c)
 {
-	const struct pl_tx_stats *ts = &plq->stats;
-	unsigned int start;
-
-	do {
-		start = u64_stats_fetch_begin(&ts->syncp);
-		c->packets = u64_stats_read(&ts->packets);
-		c->bytes = u64_stats_read(&ts->bytes);
-		c->drop_no_peer = u64_stats_read(&ts->drop_no_peer);
-		c->drop_ring_full = u64_stats_read(&ts->drop_ring_full);
-		c->drop_nomem = u64_stats_read(&ts->drop_nomem);
-		c->stops = u64_stats_read(&ts->stops);
-	} while (u64_stats_fetch_retry(&ts->syncp, start));
+	pl_stats_read(&q->rx_stats.syncp, q->rx_stats.c, PL_RX_NUM_STATS, c->rx);
+	pl_stats_read(&q->tx_stats.syncp, q->tx_stats.c, PL_TX_NUM_STATS, c->tx);
+	pl_stats_read(&q->txc_stats.syncp, q->txc_stats.c, PL_TXC_NUM_STATS,
+		      c->txc);
+	pl_stats_read(&q->irq_stats.syncp, q->irq_stats.c, PL_IRQ_NUM_STATS,
+		      c->irq);
 }
 
 static void pl_get_stats64(struct net_device *dev,
 			   struct rtnl_link_stats64 *stats)
 {
 	struct pl_priv *priv = netdev_priv(dev);
-	struct pl_rx_counters rx;
-	struct pl_tx_counters tx;
+	unsigned int qi;
 
-	pl_rx_stats_read(&priv->rxq, &rx);
-	pl_tx_stats_read(&priv->txq, &tx);
+	for (qi = 0; qi < PLHW_MAX_QUEUES; qi++) {
+		struct pl_queue_counters c;
 
-	stats->rx_packets = rx.packets;
-	stats->rx_bytes = rx.bytes;
-	stats->rx_length_errors = rx.drop_runt + rx.drop_oversize;
-	stats->rx_errors = stats->rx_length_errors;
-	stats->rx_dropped = rx.drop_down;
-	stats->tx_packets = tx.packets;
-	stats->tx_bytes = tx.bytes;
-	stats->tx_dropped = tx.drop_no_peer + tx.drop_ring_full + tx.drop_nomem;
+		pl_queue_counters(&priv->queues[qi], &c);
+		stats->rx_packets += c.rx[PL_RX_PACKETS];
+		stats->rx_bytes += c.rx[PL_RX_BYTES];
+		stats->rx_length_errors += c.rx[PL_RX_DROP_RUNT] +
+					   c.rx[PL_RX_DROP_OVERSIZE];
+		stats->rx_frame_errors += c.rx[PL_RX_DROP_DESC_ERR];
+		stats->rx_dropped += c.rx[PL_RX_DROP_NOMEM];
+		stats->tx_packets += c.tx[PL_TX_PACKETS];
+		stats->tx_bytes += c.tx[PL_TX_BYTES];
+		stats->tx_dropped += c.tx[PL_TX_DROP_DMA_ERR];
+	}
+	stats->rx_errors = stats->rx_length_errors + stats->rx_frame_errors;
+	stats->rx_missed_errors = pl_read_hw_stat(priv, PLHW_STAT_RX_MISSED);
 }
 
 static int pl_get_iflink(const struct net_device *dev)
@@ -351,35 +272,69 @@ static int pl_get_iflink(const struct net_device *dev)
 	return iflink;
 }
 
+static int pl_init(struct net_device *dev)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+	unsigned int qi;
+
+	for (qi = 0; qi < PLHW_MAX_QUEUES; qi++) {
+		struct pl_queue *q = &priv->queues[qi];
+
+		q->priv = priv;
+		q->index = qi;
+		u64_stats_init(&q->rx_stats.syncp);
+		u64_stats_init(&q->tx_stats.syncp);
+		u64_stats_init(&q->txc_stats.syncp);
+		u64_stats_init(&q->irq_stats.syncp);
+	}
+	priv->num_queues = 1;
+	priv->rx_ring_size = PL_RING_DEFAULT;
+	priv->tx_ring_size = PL_RING_DEFAULT;
+	netif_set_tso_max_size(dev, pl_readl(priv, PLHW_REG_TSO_MAX));
+	netif_set_tso_max_segs(dev, pl_readl(priv, PLHW_REG_TSO_MAX_SEGS));
+	return 0;
+}
+
 static const struct net_device_ops pl_netdev_ops = {
 	.ndo_init		= pl_init,
-	.ndo_uninit		= pl_uninit,
 	.ndo_open		= pl_open,
 	.ndo_stop		= pl_stop,
 	.ndo_start_xmit		= pl_start_xmit,
+	.ndo_features_check	= pl_features_check,
+	.ndo_set_features	= pl_set_features,
 	.ndo_get_stats64	= pl_get_stats64,
 	.ndo_get_iflink		= pl_get_iflink,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
+/* The NIC port goes with the net_device, once nothing uses either. */
+static void pl_destructor(struct net_device *dev)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	plhw_port_destroy(priv->hw);
+	priv->hw = NULL;
+}
+
 void pl_netdev_setup(struct net_device *dev)
 {
-	ether_setup(dev);
+	struct pl_priv *priv = netdev_priv(dev);
 
-	/* The skb itself crosses to the peer: it cannot be sent twice. */
-	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	ether_setup(dev);
+	priv->dev = dev;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 
 	dev->netdev_ops = &pl_netdev_ops;
 	dev->ethtool_ops = &pl_ethtool_ops;
 	dev->needs_free_netdev = true;
+	dev->priv_destructor = pl_destructor;
 
-	/* Paged frames cross intact.  No checksum or segmentation offload
-	 * yet: the stack finishes every frame before it reaches us.
-	 */
-	dev->hw_features = NETIF_F_SG | NETIF_F_HIGHDMA;
+	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
+			   NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_TSO_ECN |
+			   NETIF_F_HIGHDMA;
 	dev->features = dev->hw_features;
+	dev->vlan_features = dev->hw_features;
 
 	dev->min_mtu = PL_MIN_MTU;
 	dev->max_mtu = PL_MAX_MTU;

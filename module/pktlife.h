@@ -2,24 +2,41 @@
 /*
  * pktlife - a simulated NIC pair for watching the life of a packet.
  *
- * Private header: the contract between the files of the driver.
+ * Private header: the contract between the files of the driver.  The
+ * driver talks to the NIC only through hw/plhw.h.
  */
 #ifndef _PKTLIFE_H
 #define _PKTLIFE_H
 
 #include <linux/netdevice.h>
-#include <linux/ptr_ring.h>
 #include <linux/u64_stats_sync.h>
 
 #include "compat.h"
+#include "hw/plhw.h"
 
 #define PL_DRV_NAME	"pktlife"
-#define PL_DRV_VERSION	"0.1.0"
+#define PL_DRV_VERSION	"0.2.0"
 
 #define PL_MIN_MTU	ETH_MIN_MTU
 #define PL_MAX_MTU	9000
-/* Frames the receiving end holds before the sender's queue is stopped. */
-#define PL_RING_SIZE	256
+
+#define PL_RING_DEFAULT	256
+#define PL_TX_RING_MIN	64
+#define PL_RX_RING_MIN	16
+#define PL_RING_MAX	4096
+
+/* Frames up to this long are copied into a small skb, the page reused. */
+#define PL_COPYBREAK	256
+
+/* RX buffers: one page each, headroom for the stack, skb_shared_info at
+ * the end so that napi_build_skb() can wrap it.
+ */
+#define PL_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
+#define PL_RX_BUF_LEN	(SKB_WITH_OVERHEAD(PAGE_SIZE) - PL_RX_HEADROOM)
+
+/* A frame takes its head and every frag: stop while one would not fit. */
+#define PL_TX_STOP_THRS	(MAX_SKB_FRAGS + 2)
+#define PL_TX_WAKE_THRS	(2 * PL_TX_STOP_THRS)
 
 /*
  * Attributes of IFLA_INFO_DATA.  PL_INFO_PEER has the number and layout of
@@ -34,80 +51,183 @@ enum {
 
 #define PL_INFO_MAX	(__PL_INFO_MAX - 1)
 
+/* Counters, in groups with one writer each (see struct pl_queue). */
+enum pl_rx_stat {
+	PL_RX_PACKETS,		/* frames given to GRO */
+	PL_RX_BYTES,
+	PL_RX_CSUM_GOOD,	/* CHECKSUM_UNNECESSARY */
+	PL_RX_CSUM_BAD,		/* the NIC found it bad: left to the stack */
+	PL_RX_CSUM_NONE,	/* not checked, or RXCSUM off */
+	PL_RX_COPYBREAK,	/* copied into a small skb */
+	PL_RX_DROP_RUNT,
+	PL_RX_DROP_OVERSIZE,	/* longer than MTU + Ethernet + VLAN */
+	PL_RX_DROP_DESC_ERR,	/* the NIC flagged the descriptor */
+	PL_RX_DROP_NOMEM,	/* no skb */
+	PL_RX_ALLOC_FAIL,	/* no page to post */
+	PL_RX_POLLS,		/* NAPI polls */
+	PL_RX_NUM_STATS
+};
+
+enum pl_tx_stat {
+	PL_TX_PACKETS,		/* skbs, as the stack sees them */
+	PL_TX_BYTES,
+	PL_TX_TSO_SKBS,
+	PL_TX_CSUM_PARTIAL,	/* checksum left to the NIC */
+	PL_TX_DOORBELLS,
+	PL_TX_STOPS,		/* queue stopped: ring nearly full */
+	PL_TX_BUSY,		/* NETDEV_TX_BUSY: a stop came too late */
+	PL_TX_DROP_DMA_ERR,
+	PL_TX_NUM_STATS
+};
+
+enum pl_txc_stat {
+	PL_TXC_COMPLETED,	/* skbs the NIC has sent */
+	PL_TXC_WAKES,		/* queue woken by completions */
+	PL_TXC_NUM_STATS
+};
+
+enum pl_irq_stat {
+	PL_IRQ_RX,		/* the vector fired with RX work */
+	PL_IRQ_TX,		/* ... with TX completions */
+	PL_IRQ_NUM_STATS
+};
+
+/* written by NAPI (RX) */
 struct pl_rx_stats {
-	u64_stats_t packets;
-	u64_stats_t bytes;
-	u64_stats_t drop_runt;
-	u64_stats_t drop_oversize;
-	u64_stats_t drop_down;
-	u64_stats_t polls;
-	u64_stats_t peer_wakes;
+	u64_stats_t c[PL_RX_NUM_STATS];
 	struct u64_stats_sync syncp;
 };
 
+/* written by ndo_start_xmit, under the TX queue lock */
 struct pl_tx_stats {
-	u64_stats_t packets;
-	u64_stats_t bytes;
-	u64_stats_t drop_no_peer;
-	u64_stats_t drop_ring_full;
-	u64_stats_t drop_nomem;
-	u64_stats_t stops;
+	u64_stats_t c[PL_TX_NUM_STATS];
 	struct u64_stats_sync syncp;
 };
 
-/* Consistent snapshots of the counters above, for readers. */
-struct pl_rx_counters {
-	u64 packets;
-	u64 bytes;
-	u64 drop_runt;
-	u64 drop_oversize;
-	u64 drop_down;
-	u64 polls;
-	u64 peer_wakes;
+/* written by NAPI (TX completion) */
+struct pl_txc_stats {
+	u64_stats_t c[PL_TXC_NUM_STATS];
+	struct u64_stats_sync syncp;
 };
 
-struct pl_tx_counters {
-	u64 packets;
-	u64 bytes;
-	u64 drop_no_peer;
-	u64 drop_ring_full;
-	u64 drop_nomem;
-	u64 stops;
+/* written by the interrupt handler, which the vector's auto-mask
+ * serialises with itself
+ */
+struct pl_irq_stats {
+	u64_stats_t c[PL_IRQ_NUM_STATS];
+	struct u64_stats_sync syncp;
+};
+
+/* A consistent snapshot of a queue's counters, for readers. */
+struct pl_queue_counters {
+	u64 rx[PL_RX_NUM_STATS];
+	u64 tx[PL_TX_NUM_STATS];
+	u64 txc[PL_TXC_NUM_STATS];
+	u64 irq[PL_IRQ_NUM_STATS];
+};
+
+struct pl_rx_buf {
+	struct page *page;	/* NULL once given to an skb */
+};
+
+struct pl_tx_buf {
+	struct sk_buff *skb;	/* on the frame's first buffer */
+	dma_addr_t dma;
+	u32 len;
+	bool is_page;		/* mapped with skb_frag_dma_map() */
+	u16 eop;		/* first buffer: index of the frame's last */
+	u32 bytes;		/* first buffer: bytes on the wire, for BQL */
 };
 
 /**
- * struct pl_rx_queue - where the peer's frames wait for our NAPI poll
- * @napi: polls @ring
- * @ring: frames sent by the peer, produced under the peer's TX queue lock
- *	and consumed only by @napi (and by pl_rx_purge() while @napi is off)
- * @notify_masked: the "interrupt" is masked because @napi is scheduled;
- *	the peer skips napi scheduling while it is set
- * @dev: the device this queue belongs to
- * @stats: written by @napi only
+ * struct pl_queue - a queue pair and its interrupt vector
+ * @napi: cleans TX completions, then receives
+ * @priv: the device
+ * @index: queue number
+ * @rx_ring: RX descriptors, shared with the NIC
+ * @rx_bufs: the page behind each RX descriptor
+ * @rx_dma: DMA address of @rx_ring
+ * @rx_len: RX ring entries
+ * @rx_ntc: next RX descriptor to clean (the NIC fills up to its HEAD)
+ * @rx_ntu: next RX descriptor to post (the NIC's TAIL)
+ * @pp: page_pool of the RX buffers
+ * @tx_ring: TX descriptors, shared with the NIC
+ * @tx_bufs: what each TX descriptor maps
+ * @tx_dma: DMA address of @tx_ring
+ * @tx_len: TX ring entries
+ * @tx_ntc: next TX descriptor to clean; written by NAPI
+ * @tx_ntu: next TX descriptor to use; written under the TX queue lock
+ * @rx_stats: RX counters
+ * @tx_stats: TX counters
+ * @txc_stats: TX completion counters
+ * @irq_stats: interrupt counters
  */
-struct pl_rx_queue {
+struct pl_queue {
 	struct napi_struct napi;
-	struct ptr_ring ring;
-	bool notify_masked;
-	struct net_device *dev;
-	struct pl_rx_stats stats;
-};
+	struct pl_priv *priv;
+	unsigned int index;
 
-struct pl_tx_queue {
-	struct pl_tx_stats stats;	/* written under the TX queue lock */
+	struct plhw_rx_desc *rx_ring;
+	struct pl_rx_buf *rx_bufs;
+	dma_addr_t rx_dma;
+	u32 rx_len;
+	u32 rx_ntc;
+	u32 rx_ntu;
+	struct page_pool *pp;
+
+	struct plhw_tx_desc *tx_ring;
+	struct pl_tx_buf *tx_bufs;
+	dma_addr_t tx_dma;
+	u32 tx_len;
+	u32 tx_ntc;
+	u32 tx_ntu;
+
+	struct pl_rx_stats rx_stats;
+	struct pl_tx_stats tx_stats;
+	struct pl_txc_stats txc_stats;
+	struct pl_irq_stats irq_stats;
 };
 
 /**
  * struct pl_priv - one end of a pair
- * @peer: the other end; RCU-protected as it goes away first on dellink
- * @rxq: receive queue
- * @txq: transmit queue state
+ * @dev: its net_device
+ * @peer: the other end; only for rtnetlink (pairs are created and deleted
+ *	together), never for the datapath.  RCU-protected.
+ * @hw: the NIC port this end drives
+ * @dmadev: the device to DMA-map for
+ * @num_queues: queues in use
+ * @rx_ring_size: RX ring entries (ethtool -G)
+ * @tx_ring_size: TX ring entries
+ * @queues: the queues
  */
 struct pl_priv {
+	struct net_device *dev;
 	struct net_device __rcu *peer;
-	struct pl_rx_queue rxq;
-	struct pl_tx_queue txq;
+	struct plhw_port *hw;
+	struct device *dmadev;
+	u32 num_queues;
+	u32 rx_ring_size;
+	u32 tx_ring_size;
+	struct pl_queue queues[PLHW_MAX_QUEUES];
 };
+
+static inline u32 pl_readl(struct pl_priv *priv, u32 reg)
+{
+	return plhw_readl(priv->hw, reg);
+}
+
+/* Ordered after every descriptor write before it, as writel() is. */
+static inline void pl_writel(struct pl_priv *priv, u32 reg, u32 val)
+{
+	plhw_writel(priv->hw, reg, val);
+}
+
+static inline u64 pl_read_hw_stat(struct pl_priv *priv, unsigned int n)
+{
+	u32 lo = pl_readl(priv, PLHW_REG_STAT_LO(n));
+
+	return ((u64)pl_readl(priv, PLHW_REG_STAT_HI(n)) << 32) | lo;
+}
 
 /* link.c */
 int pl_link_register(void);
@@ -115,8 +235,25 @@ void pl_link_unregister(void);
 
 /* netdev.c */
 void pl_netdev_setup(struct net_device *dev);
-void pl_rx_stats_read(const struct pl_rx_queue *rxq, struct pl_rx_counters *c);
-void pl_tx_stats_read(const struct pl_tx_queue *plq, struct pl_tx_counters *c);
+void pl_queue_counters(struct pl_queue *q, struct pl_queue_counters *c);
+int pl_reconfigure(struct pl_priv *priv, u32 rx_ring_size, u32 tx_ring_size);
+
+/* rx.c */
+int pl_rx_ring_alloc(struct pl_queue *q, u32 len);
+void pl_rx_ring_free(struct pl_queue *q);
+void pl_rx_ring_start(struct pl_queue *q);
+int pl_rx_poll(struct pl_queue *q, int budget);
+
+/* tx.c */
+int pl_tx_ring_alloc(struct pl_queue *q, u32 len);
+void pl_tx_ring_free(struct pl_queue *q);
+void pl_tx_ring_start(struct pl_queue *q);
+void pl_tx_clean(struct pl_queue *q, int budget);
+void pl_tx_drain(struct pl_queue *q);
+netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev);
+netdev_features_t pl_features_check(struct sk_buff *skb,
+				    struct net_device *dev,
+				    netdev_features_t features);
 
 /* ethtool.c */
 extern const struct ethtool_ops pl_ethtool_ops;

@@ -255,30 +255,370 @@ ethtool_stat()
 	ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2; f = 1 } END { exit !f }'
 }
 
-# pair_counters_agree NS_A A NS_B B: what each end sent, the other received
-# (packets and bytes of the driver's per-queue counters).
+# pair_counters_agree NS_A A NS_B B: every frame one end's NIC put on the
+# wire the other's NIC received or counted as missed (no RX buffer), and its
+# driver passed up every frame it received: frames and bytes, both ways.
 # PL_COUNTERS_DIFF says what differed.
 pair_counters_agree()
 {
-	local nsa=$1 a=$2 nsb=$3 b=$4
 	local sa sb
 
 	PL_COUNTERS_DIFF=
-	sa=$(ip netns exec "$nsa" ethtool -S "$a")
-	sb=$(ip netns exec "$nsb" ethtool -S "$b")
-	pl_counters_cross "$a" "$sa" "$b" "$sb" tx0_packets rx0_packets &&
-	pl_counters_cross "$a" "$sa" "$b" "$sb" tx0_bytes rx0_bytes &&
-	pl_counters_cross "$b" "$sb" "$a" "$sa" tx0_packets rx0_packets &&
-	pl_counters_cross "$b" "$sb" "$a" "$sa" tx0_bytes rx0_bytes
+	sa=$(ip netns exec "$1" ethtool -S "$2") || return 1
+	sb=$(ip netns exec "$3" ethtool -S "$4") || return 1
+	pl_counters_flow "$2" "$sa" "$4" "$sb" && pl_counters_flow "$4" "$sb" "$2" "$sa"
 }
 
-pl_counters_cross() # A STATS_A B STATS_B COUNTER_A COUNTER_B
+pl_stat_of() # "ethtool -S" output, counter name
 {
-	local va vb
-
-	va=$(awk -v n="$5:" '$1 == n { print $2 }' <<<"$2")
-	vb=$(awk -v n="$6:" '$1 == n { print $2 }' <<<"$4")
-	[ -n "$va" ] && [ "$va" = "$vb" ] && return 0
-	PL_COUNTERS_DIFF="$1 $5=$va, $3 $6=$vb"
-	return 1
+	awk -v n="$2:" '$1 == n { print $2; f = 1 } END { if (!f) print "missing" }' <<<"$1"
 }
+
+pl_counters_flow() # A STATS_A B STATS_B: what A sent, B got
+{
+	local txf txb rxf rxb missed pk by
+
+	txf=$(pl_stat_of "$2" hw_tx_frames)
+	txb=$(pl_stat_of "$2" hw_tx_bytes)
+	rxf=$(pl_stat_of "$4" hw_rx_frames)
+	rxb=$(pl_stat_of "$4" hw_rx_bytes)
+	missed=$(pl_stat_of "$4" hw_rx_missed)
+	pk=$(pl_stat_of "$4" rx0_packets)
+	by=$(pl_stat_of "$4" rx0_bytes)
+	if [[ "$txf$txb$rxf$rxb$missed$pk$by" == *missing* ]]; then
+		PL_COUNTERS_DIFF="a counter is missing in ethtool -S"
+		return 1
+	fi
+	if [ "$txf" -ne $((rxf + missed)) ]; then
+		PL_COUNTERS_DIFF="$1 hw_tx_frames=$txf, $3 hw_rx_frames=$rxf + hw_rx_missed=$missed"
+		return 1
+	fi
+	if [ "$missed" -eq 0 ] && [ "$txb" -ne "$rxb" ]; then
+		PL_COUNTERS_DIFF="$1 hw_tx_bytes=$txb, $3 hw_rx_bytes=$rxb"
+		return 1
+	fi
+	if [ "$rxf" -ne "$pk" ] || [ "$rxb" -ne "$by" ]; then
+		PL_COUNTERS_DIFF="$3 hw_rx_frames=$rxf/$rxb bytes, rx0_packets=$pk/$by bytes"
+		return 1
+	fi
+}
+
+# --- NIC model (issue 3) ---
+#
+# Helpers for the tests of the NIC model: a pair that sends nothing of its
+# own (so counters can be compared exactly), snapshots of ethtool -S and
+# their deltas (a counter the driver does not have fails the check), the
+# driver's debugfs knobs, ethtool feature flags, ip -s link statistics,
+# /proc/net/snmp, and a paced UDP sender/receiver that never loses a
+# datagram unless the datapath does.
+
+# pl_pair_quiet NS_A A IP_A NS_B B IP_B: like pl_pair, with IPv4 addresses
+# IP_A/24 and IP_B/24, IPv6 disabled from the devices' creation on and each
+# end's neighbour pinned (pl_neigh_pin): nothing but the test's own traffic
+# crosses the pair.
+pl_pair_quiet()
+{
+	local nsa=$1 a=$2 ipa=$3 nsb=$4 b=$5 ipb=$6 ns
+
+	for ns in "$nsa" "$nsb"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 || return 1
+	done
+	ip link add "$a" netns "$nsa" type pktlife peer name "$b" netns "$nsb" || return 1
+	ip netns exec "$nsa" sysctl -qw "net.ipv6.conf.$a.disable_ipv6=1" || return 1
+	ip netns exec "$nsb" sysctl -qw "net.ipv6.conf.$b.disable_ipv6=1" || return 1
+	ip -n "$nsa" addr add "$ipa/24" dev "$a" || return 1
+	ip -n "$nsb" addr add "$ipb/24" dev "$b" || return 1
+	ip -n "$nsa" link set "$a" up && ip -n "$nsb" link set "$b" up || return 1
+	pl_neigh_pin "$nsa" "$a" "$ipa" "$nsb" "$b" "$ipb"
+}
+
+# pl_neigh_pin NS_A A IP_A NS_B B IP_B: permanent neighbour entries on both
+# ends (no ARP); again after anything that took a device down.
+pl_neigh_pin()
+{
+	local nsa=$1 a=$2 ipa=$3 nsb=$4 b=$5 ipb=$6
+
+	ip -n "$nsa" neigh replace "$ipb" lladdr "$(pl_mac "$nsb" "$b")" \
+		dev "$a" nud permanent &&
+	ip -n "$nsb" neigh replace "$ipa" lladdr "$(pl_mac "$nsa" "$a")" \
+		dev "$b" nud permanent
+}
+
+pl_mac() # NS DEV
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/address"
+}
+
+# pl_snap VAR NS DEV: the associative array VAR := ethtool -S DEV.
+pl_snap()
+{
+	local name val
+
+	declare -gA "$1"
+	local -n _pl_snap=$1
+	_pl_snap=()
+	while read -r name val; do
+		[ -n "$val" ] && [ "${name%:}" != "$name" ] || continue
+		_pl_snap[${name%:}]=$val
+	done < <(ip netns exec "$2" ethtool -S "$3")
+}
+
+# pl_delta S0 S1 NAME: S1[NAME] - S0[NAME] of two pl_snap snapshots;
+# prints "missing" and fails when the driver has no counter NAME.
+pl_delta()
+{
+	local -n _pl_d0=$1 _pl_d1=$2
+
+	if [ -z "${_pl_d0[$3]+x}" ] || [ -z "${_pl_d1[$3]+x}" ]; then
+		echo missing
+		return 1
+	fi
+	echo $((_pl_d1[$3] - _pl_d0[$3]))
+}
+
+# pl_delta_sum S0 S1 NAME...: the sum of the deltas of several counters
+# ("missing" if any is).
+pl_delta_sum()
+{
+	local n d sum=0
+
+	for n in "${@:3}"; do
+		d=$(pl_delta "$1" "$2" "$n") || { echo missing; return 1; }
+		sum=$((sum + d))
+	done
+	echo $sum
+}
+
+# check_delta S0 S1 NAME OP WANT [WHO]: the delta of counter NAME compared
+# (OP: eq ne lt le gt ge, as test(1)) with WANT; a missing counter fails.
+check_delta()
+{
+	local d
+
+	d=$(pl_delta "$1" "$2" "$3")
+	if [ "$d" = missing ]; then
+		check_err 1 "${6:+$6 }$3: no such counter in ethtool -S"
+		return 1
+	fi
+	[ "$d" -"$4" "$5" ]
+	check_err $? "${6:+$6 }$3 grew by $d, want -$4 $5"
+}
+
+# check_num GOT OP WANT MSG: a numeric comparison; a non-number fails.
+check_num()
+{
+	if ! [[ $1 =~ ^-?[0-9]+$ && $3 =~ ^-?[0-9]+$ ]]; then
+		check_err 1 "$4: got '$1', want -$2 '$3'"
+		return 1
+	fi
+	[ "$1" -"$2" "$3" ]
+	check_err $? "$4: got $1, want -$2 $3"
+}
+
+# pl_info_deltas WHO S0 S1 PATTERN: the non-zero deltas of the counters
+# matching the extended regex PATTERN, as one KTAP comment line.
+pl_info_deltas()
+{
+	local -n _pl_i0=$2 _pl_i1=$3
+	local n line=
+
+	for n in $(printf '%s\n' "${!_pl_i1[@]}" | sort); do
+		[[ $n =~ $4 ]] || continue
+		[ $((_pl_i1[$n] - ${_pl_i0[$n]:-0})) -ne 0 ] || continue
+		line+=" $n=+$((_pl_i1[$n] - ${_pl_i0[$n]:-0}))"
+	done
+	ktap_info "$1:${line:- (no change)}"
+}
+
+# pl_ip_stat NS DEV DIR FIELD: stats64.DIR.FIELD of ip -s -s -j link show,
+# e.g. rx packets, rx length_errors.
+pl_ip_stat()
+{
+	ip -n "$1" -s -s -j link show dev "$2" |
+		jq -er --arg d "$3" --arg f "$4" '.[0].stats64[$d][$f]'
+}
+
+# pl_snmp NS PROTO FIELD: one counter of /proc/net/snmp in NS (e.g. Udp
+# InCsumErrors) or of /proc/net/netstat (e.g. TcpExt TCPSACKRecovery).
+pl_snmp()
+{
+	ip netns exec "$1" awk -v p="$2:" -v f="$3" '
+		$1 == p && !h { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1; next }
+		$1 == p && h && c { print $c; found = 1; exit }
+		END { exit !found }' /proc/net/snmp /proc/net/netstat
+}
+
+# pl_feature NS DEV NAME: "on" or "off" (ethtool -k)
+pl_feature()
+{
+	ip netns exec "$1" ethtool -k "$2" |
+		awk -v n="$3:" '$1 == n { print $2; f = 1 } END { exit !f }'
+}
+
+# pl_set_features NS DEV NAME on|off ...: ethtool -K, and check that each
+# feature reads back as asked (ethtool -K alone is quiet about some refusals).
+pl_set_features()
+{
+	local ns=$1 dev=$2 i
+	local args=("${@:3}")
+
+	ip netns exec "$ns" ethtool -K "$dev" "${args[@]}" >/dev/null 2>&1
+	for ((i = 0; i < ${#args[@]}; i += 2)); do
+		[ "$(pl_feature "$ns" "$dev" "$(pl_feature_name "${args[i]}")")" = "${args[i + 1]}" ] ||
+			return 1
+	done
+}
+
+# ethtool -K takes short names, ethtool -k prints long ones.
+pl_feature_name()
+{
+	case $1 in
+	sg) echo scatter-gather ;;
+	tx) echo tx-checksumming ;;
+	rx) echo rx-checksumming ;;
+	tso) echo tcp-segmentation-offload ;;
+	gso) echo generic-segmentation-offload ;;
+	gro) echo generic-receive-offload ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# pl_dbg_dir NS DEV: the driver's debugfs directory of DEV
+# (/sys/kernel/debug/pktlife/<bus-info>); fails if there is none.
+pl_dbg_dir()
+{
+	local bus
+
+	bus=$(ip netns exec "$1" ethtool -i "$2" | awk '$1 == "bus-info:" { print $2 }')
+	[ -n "$bus" ] && [ -d "/sys/kernel/debug/pktlife/$bus" ] || return 1
+	echo "/sys/kernel/debug/pktlife/$bus"
+}
+
+# pl_tcp_listening NS PORT / pl_udp_bound NS PORT
+pl_tcp_listening()
+{
+	ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .
+}
+
+pl_udp_bound()
+{
+	ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q .
+}
+
+# pl_socat_copy NS_TX NS_RX IP PORT SRC DST: SRC crosses by TCP (socat, as
+# in tcp.sh) from NS_TX to NS_RX and lands in DST. Fails if either socat
+# does; the caller compares size and sha256.
+pl_socat_copy()
+{
+	local nstx=$1 nsrx=$2 ip=$3 port=$4 src=$5 dst=$6 rx rc=0
+
+	ip netns exec "$nsrx" socat -u TCP-LISTEN:"$port",reuseaddr CREATE:"$dst" &
+	rx=$!
+	if ! slowwait 20 pl_tcp_listening "$nsrx" "$port"; then
+		kill "$rx" 2>/dev/null
+		wait "$rx"
+		return 1
+	fi
+	ip netns exec "$nstx" timeout 300 socat -u FILE:"$src" TCP:"$ip:$port" || rc=1
+	wait "$rx" || rc=1
+	return $rc
+}
+
+# pl_udp send SRC IP PORT SIZES | pl_udp recv REF DST PORT
+#
+# SRC crosses by UDP, cut in datagrams of SIZES ("fixed:N" bytes each, or
+# "vary": every payload size from 1 to 1472 bytes first, then sizes at
+# random), each with a 12-byte header (sequence number, count, offset).
+# The sender sends windows of 32 datagrams and waits for the receiver to
+# have all of one before it sends the next, so no socket, queue or ring can
+# overflow: a datagram missing after 5 s is lost and fails both ends. The
+# receiver checks every datagram against REF (the same file), writes what
+# it got to DST, and says "received N"; the sender says "sent N".
+pl_udp()
+{
+	python3 -c "$PL_UDP_PY" "$@"
+}
+
+PL_UDP_PY='
+import random, socket, struct, sys
+
+HDR = struct.Struct("!III")		# seq, count, offset
+WINDOW = 32
+MAXPAY = 1472
+
+
+def cut(total, sizes):
+    if sizes.startswith("fixed:"):
+        n = int(sizes[6:]) - HDR.size
+        return [n] * (total // n) + ([total % n] if total % n else [])
+    rng = random.Random(3)
+    out = list(range(1, MAXPAY - HDR.size + 1))
+    while sum(out) < total:
+        out.append(rng.randint(1, MAXPAY - HDR.size))
+    over = sum(out) - total
+    while over:
+        cut_n = min(over, out[-1])
+        out[-1] -= cut_n
+        over -= cut_n
+        if not out[-1]:
+            out.pop()
+    return out
+
+
+def send(src, ip, port, sizes):
+    data = open(src, "rb").read()
+    lens = cut(len(data), sizes)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    s.connect((ip, int(port)))
+    off = 0
+    for seq, n in enumerate(lens):
+        s.send(HDR.pack(seq, len(lens), off) + data[off:off + n])
+        off += n
+        if (seq + 1) % WINDOW == 0 or seq + 1 == len(lens):
+            while True:
+                try:
+                    got = int(s.recv(64))
+                except socket.timeout:
+                    sys.exit("pl_udp send: no ack for datagrams up to %d: lost" % seq)
+                if got >= seq + 1:
+                    break
+    print("sent %d" % len(lens))
+
+
+def recv(ref, dst, port):
+    data = open(ref, "rb").read()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)	# SO_RCVBUFFORCE
+    s.bind(("0.0.0.0", int(port)))
+    s.settimeout(10)
+    out = bytearray(len(data))
+    end = 0
+    seen = set()
+    count = None
+    while count is None or len(seen) < count:
+        try:
+            pkt, peer = s.recvfrom(65536)
+        except socket.timeout:
+            sys.exit("pl_udp recv: %d of %s datagrams, then nothing for 10 s"
+                     % (len(seen), count))
+        seq, cnt, off = HDR.unpack_from(pkt)
+        body = pkt[HDR.size:]
+        if seq in seen or (count is not None and cnt != count) or seq >= cnt:
+            sys.exit("pl_udp recv: bad or duplicate datagram %d/%d" % (seq, cnt))
+        if body != data[off:off + len(body)]:
+            sys.exit("pl_udp recv: datagram %d (%d bytes at %d) corrupted"
+                     % (seq, len(body), off))
+        count = cnt
+        seen.add(seq)
+        out[off:off + len(body)] = body
+        end = max(end, off + len(body))
+        if len(seen) % WINDOW == 0 or len(seen) == count:
+            s.sendto(b"%d" % len(seen), peer)
+    open(dst, "wb").write(out[:end])
+    print("received %d" % len(seen))
+
+
+{"send": send, "recv": recv}[sys.argv[1]](*sys.argv[2:])
+'

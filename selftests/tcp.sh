@@ -54,7 +54,9 @@ ip netns exec "$NSA" timeout 300 iperf3 -c 10.0.2.2 -n 100M --json >"$tmp/client
 check_err $? "iperf3 client failed"
 wait "$server"
 check_err $? "iperf3 server failed"
-check_eq "$(json_end "$tmp/client.json" sum_sent bytes)" $size "iperf3 bytes sent"
+# -n may overshoot by a block
+[ "$(json_end "$tmp/client.json" sum_sent bytes)" -ge $size ]
+check_err $? "iperf3 sent less than 100 MB"
 # The iperf3 server stops counting when the client says the test is over,
 # so what is still in its socket buffer is not in its report: its count is
 # informative only, the socat test above is the exact one.
@@ -66,7 +68,7 @@ busywait 10000 pair_counters_agree "$NSA" pla "$NSB" plb
 check_err $? "counters of the two ends disagree: $PL_COUNTERS_DIFF"
 check_eq "$(link_stat "$NSA" pla tx_dropped)" 0 "pla tx_dropped"
 check_eq "$(link_stat "$NSB" plb rx_errors)" 0 "plb rx_errors"
-ktap_info "ring-full stops on pla: $(ethtool_stat "$NSA" pla tx0_stops), wakes by plb: $(ethtool_stat "$NSB" plb rx0_peer_wakes)"
-log_test "no frame lost between the ends"
+ktap_info "pla: $(ethtool_stat "$NSA" pla tx0_packets) skbs sent ($(ethtool_stat "$NSA" pla tx0_tso_skbs) TSO), $(ethtool_stat "$NSA" pla hw_tx_frames) wire frames, $(ethtool_stat "$NSB" plb hw_rx_missed) missed by plb; queue stops $(ethtool_stat "$NSA" pla tx0_stops), wakes $(ethtool_stat "$NSA" pla tx0_wakes)"
+log_test "the counters of the two ends add up"
 
 ktap_finish

@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * plhw: the simulated NIC's ports, register file and interrupt vectors.
+ *
+ * Each port is a platform device (pktlife.N), so that the driver maps
+ * memory for it with the DMA API as it would for a PCI function.  Two
+ * ports are created together and joined by a cable (wire.c).
+ */
+#include <linux/dma-mapping.h>
+#include <linux/idr.h>
+#include <linux/log2.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "nic.h"
+
+static DEFINE_IDA(plhw_ida);
+/* Serialises cabling and uncabling of ports. */
+static DEFINE_MUTEX(plhw_cable_lock);
+
+/* --- interrupt vectors --------------------------------------------------- */
+
+/*
+ * Deliver an interrupt.  Handlers run with bottom halves disabled, so that
+ * the NAPI they schedule runs when we re-enable them: what the end of a
+ * hardware interrupt does.
+ */
+static void plhw_irq(plhw_irq_handler_t handler, void *data)
+{
+	local_bh_disable();
+	handler(data);
+	local_bh_enable();
+}
+
+/* With v->lock held: fire now, or latch if masked.  True: call the handler. */
+static bool plhw_vec_fire_locked(struct plhw_vec *v)
+{
+	if (v->masked || !v->handler) {
+		v->pending = true;
+		return false;
+	}
+	v->masked = true;	/* auto-mask, as MSI-X vectors of NICs do */
+	v->pending = false;
+	v->rx_events = 0;
+	v->tx_events = 0;
+	if (v->armed) {
+		hrtimer_try_to_cancel(&v->timer);
+		v->armed = false;
+	}
+	return true;
+}
+
+static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
+{
+	struct plhw_vec *v = container_of(timer, struct plhw_vec, timer);
+	plhw_irq_handler_t handler;
+	bool fire;
+	void *data;
+
+	spin_lock_bh(&v->lock);
+	v->armed = false;
+	fire = plhw_vec_fire_locked(v);
+	handler = v->handler;
+	data = v->data;
+	spin_unlock_bh(&v->lock);
+
+	if (fire)
+		plhw_irq(handler, data);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * plhw_vec_event() - an RX or TX event for vector @vec of @port
+ * @port: the port
+ * @vec: the vector
+ * @rx: RX (frame written) or TX (descriptors written back) event
+ *
+ * Interrupt moderation: the vector fires at once when its usecs setting is
+ * 0 or its frames setting is reached, else when the usecs timer started by
+ * the first held event expires.
+ */
+void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
+{
+	struct plhw_vec *v = &port->vec[vec];
+	plhw_irq_handler_t handler;
+	u32 usecs, frames, events;
+	bool fire = false;
+	void *data;
+
+	spin_lock_bh(&v->lock);
+	if (rx) {
+		v->cause |= PLHW_CAUSE_RX;
+		events = ++v->rx_events;
+		usecs = v->rx_usecs;
+		frames = v->rx_frames;
+	} else {
+		v->cause |= PLHW_CAUSE_TX;
+		events = ++v->tx_events;
+		usecs = v->tx_usecs;
+		frames = v->tx_frames;
+	}
+	if (!usecs || (frames && events >= frames)) {
+		fire = plhw_vec_fire_locked(v);
+	} else if (!v->armed && !v->masked) {
+		v->armed = true;
+		hrtimer_start(&v->timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_SOFT);
+	} else if (v->masked) {
+		v->pending = true;
+	}
+	handler = v->handler;
+	data = v->data;
+	spin_unlock_bh(&v->lock);
+
+	if (fire)
+		plhw_irq(handler, data);
+}
+
+static void plhw_link_event(struct plhw_port *port)
+{
+	struct plhw_vec *v = &port->vec[PLHW_VEC_MISC];
+	plhw_irq_handler_t handler;
+	void *data;
+	bool fire;
+
+	spin_lock_bh(&v->lock);
+	v->cause |= PLHW_CAUSE_LINK;
+	fire = plhw_vec_fire_locked(v);
+	handler = v->handler;
+	data = v->data;
+	spin_unlock_bh(&v->lock);
+
+	if (fire)
+		plhw_irq(handler, data);
+}
+
+static void plhw_vec_unmask(struct plhw_vec *v, bool unmask)
+{
+	plhw_irq_handler_t handler;
+	bool fire = false;
+	void *data;
+
+	spin_lock_bh(&v->lock);
+	v->masked = !unmask;
+	if (unmask && v->pending)
+		fire = plhw_vec_fire_locked(v);
+	handler = v->handler;
+	data = v->data;
+	spin_unlock_bh(&v->lock);
+
+	if (fire)
+		plhw_irq(handler, data);
+}
+
+int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
+		     plhw_irq_handler_t handler, void *data)
+{
+	struct plhw_vec *v;
+
+	if (vec >= PLHW_NUM_VECS)
+		return -EINVAL;
+	v = &hw->vec[vec];
+	spin_lock_bh(&v->lock);
+	if (v->handler) {
+		spin_unlock_bh(&v->lock);
+		return -EBUSY;
+	}
+	v->handler = handler;
+	v->data = data;
+	v->masked = true;
+	v->pending = false;
+	v->cause = 0;
+	spin_unlock_bh(&v->lock);
+	return 0;
+}
+
+/* On return the handler is not running and will not be called again. */
+void plhw_free_irq(struct plhw_port *hw, unsigned int vec)
+{
+	struct plhw_vec *v = &hw->vec[vec];
+
+	spin_lock_bh(&v->lock);
+	v->handler = NULL;
+	v->masked = true;
+	spin_unlock_bh(&v->lock);
+	hrtimer_cancel(&v->timer);
+	/* Engines call handlers with BHs off: wait for any such call. */
+	synchronize_rcu();
+	v->armed = false;
+}
+
+/* --- registers ----------------------------------------------------------- */
+
+bool plhw_link_is_up(struct plhw_port *port)
+{
+	struct plhw_port *peer;
+	bool up;
+
+	rcu_read_lock();
+	peer = rcu_dereference(port->peer);
+	up = peer && (READ_ONCE(port->ctrl) & PLHW_CTRL_ENABLE) &&
+	     (READ_ONCE(peer->ctrl) & PLHW_CTRL_ENABLE);
+	rcu_read_unlock();
+	return up;
+}
+
+static void plhw_write_ctrl(struct plhw_port *port, u32 val)
+{
+	struct plhw_port *peer;
+	bool was, is;
+
+	mutex_lock(&plhw_cable_lock);
+	peer = rcu_dereference_protected(port->peer,
+					 lockdep_is_held(&plhw_cable_lock));
+	was = plhw_link_is_up(port);
+	spin_lock_bh(&port->ctrl_lock);
+	WRITE_ONCE(port->ctrl, val);
+	spin_unlock_bh(&port->ctrl_lock);
+	is = plhw_link_is_up(port);
+	if (was != is) {
+		plhw_link_event(port);
+		if (peer)
+			plhw_link_event(peer);
+	}
+	mutex_unlock(&plhw_cable_lock);
+}
+
+static u64 plhw_stat(struct plhw_port *port, unsigned int n)
+{
+	u64 sum = 0;
+	unsigned int q;
+
+	if (n == PLHW_STAT_WIRE_CORRUPTED)
+		return atomic64_read(&port->wire.corrupted);
+	for (q = 0; q < port->num_queues; q++)
+		sum += READ_ONCE(port->txq[q].stats[n]) +
+		       READ_ONCE(port->rxq[q].stats[n]);
+	return sum;
+}
+
+static void plhw_txq_enable(struct plhw_txq *txq, bool on)
+{
+	spin_lock_bh(&txq->lock);
+	txq->enabled = on && txq->len;
+	txq->head = 0;
+	txq->tail = 0;
+	txq->ring = txq->enabled ? plhw_dma_va(txq->base) : NULL;
+	spin_unlock_bh(&txq->lock);
+	if (!on)
+		hrtimer_cancel(&txq->timer);
+}
+
+static void plhw_rxq_enable(struct plhw_rxq *rxq, bool on)
+{
+	spin_lock_bh(&rxq->lock);
+	rxq->enabled = on && rxq->len;
+	rxq->head = 0;
+	rxq->tail = 0;
+	rxq->ring = rxq->enabled ? plhw_dma_va(rxq->base) : NULL;
+	spin_unlock_bh(&rxq->lock);
+}
+
+static u32 plhw_ring_len(u32 val)
+{
+	return is_power_of_2(val) && val >= 2 ? val : 0;
+}
+
+static u32 plhw_read_queue(struct plhw_port *port, unsigned int q, u32 reg)
+{
+	struct plhw_txq *txq = &port->txq[q];
+	struct plhw_rxq *rxq = &port->rxq[q];
+	struct plhw_vec *v = &port->vec[q];
+	u32 val;
+
+	switch (reg) {
+	case PLHW_TXQ_LEN:
+		return txq->len;
+	case PLHW_TXQ_HEAD:
+		return READ_ONCE(txq->head);
+	case PLHW_TXQ_TAIL:
+		return READ_ONCE(txq->tail);
+	case PLHW_TXQ_CTRL:
+		return txq->enabled ? PLHW_QCTRL_ENABLE : 0;
+	case PLHW_RXQ_LEN:
+		return rxq->len;
+	case PLHW_RXQ_HEAD:
+		return READ_ONCE(rxq->head);
+	case PLHW_RXQ_TAIL:
+		return READ_ONCE(rxq->tail);
+	case PLHW_RXQ_CTRL:
+		return rxq->enabled ? PLHW_QCTRL_ENABLE : 0;
+	case PLHW_IRQ_MASK:
+		return READ_ONCE(v->masked);
+	case PLHW_IRQ_RX_USECS:
+		return v->rx_usecs;
+	case PLHW_IRQ_RX_FRAMES:
+		return v->rx_frames;
+	case PLHW_IRQ_TX_USECS:
+		return v->tx_usecs;
+	case PLHW_IRQ_TX_FRAMES:
+		return v->tx_frames;
+	case PLHW_IRQ_CAUSE:
+		spin_lock_bh(&v->lock);
+		val = v->cause;
+		v->cause = 0;
+		spin_unlock_bh(&v->lock);
+		return val;
+	}
+	return 0;
+}
+
+static void plhw_write_queue(struct plhw_port *port, unsigned int q,
+			     u32 reg, u32 val)
+{
+	struct plhw_txq *txq = &port->txq[q];
+	struct plhw_rxq *rxq = &port->rxq[q];
+	struct plhw_vec *v = &port->vec[q];
+
+	switch (reg) {
+	case PLHW_TXQ_BASE_LO:
+		txq->base = (txq->base & ~0xffffffffULL) | val;
+		break;
+	case PLHW_TXQ_BASE_HI:
+		txq->base = (txq->base & 0xffffffffULL) | ((u64)val << 32);
+		break;
+	case PLHW_TXQ_LEN:
+		txq->len = plhw_ring_len(val);
+		break;
+	case PLHW_TXQ_TAIL:
+		/* the doorbell: the engine runs in the writer's context */
+		spin_lock_bh(&txq->lock);
+		if (txq->enabled) {
+			txq->tail = val & (txq->len - 1);
+			plhw_txq_run(port, txq);
+		}
+		spin_unlock_bh(&txq->lock);
+		break;
+	case PLHW_TXQ_CTRL:
+		plhw_txq_enable(txq, val & PLHW_QCTRL_ENABLE);
+		break;
+	case PLHW_RXQ_BASE_LO:
+		rxq->base = (rxq->base & ~0xffffffffULL) | val;
+		break;
+	case PLHW_RXQ_BASE_HI:
+		rxq->base = (rxq->base & 0xffffffffULL) | ((u64)val << 32);
+		break;
+	case PLHW_RXQ_LEN:
+		rxq->len = plhw_ring_len(val);
+		break;
+	case PLHW_RXQ_TAIL:
+		spin_lock_bh(&rxq->lock);
+		if (rxq->enabled)
+			rxq->tail = val & (rxq->len - 1);
+		spin_unlock_bh(&rxq->lock);
+		break;
+	case PLHW_RXQ_CTRL:
+		plhw_rxq_enable(rxq, val & PLHW_QCTRL_ENABLE);
+		break;
+	case PLHW_IRQ_MASK:
+		plhw_vec_unmask(v, !val);
+		break;
+	case PLHW_IRQ_RX_USECS:
+		WRITE_ONCE(v->rx_usecs, min(val, (u32)PLHW_MAX_IRQ_USECS));
+		break;
+	case PLHW_IRQ_RX_FRAMES:
+		WRITE_ONCE(v->rx_frames, min(val, (u32)PLHW_MAX_IRQ_FRAMES));
+		break;
+	case PLHW_IRQ_TX_USECS:
+		WRITE_ONCE(v->tx_usecs, min(val, (u32)PLHW_MAX_IRQ_USECS));
+		break;
+	case PLHW_IRQ_TX_FRAMES:
+		WRITE_ONCE(v->tx_frames, min(val, (u32)PLHW_MAX_IRQ_FRAMES));
+		break;
+	}
+}
+
+u32 plhw_readl(struct plhw_port *hw, u32 reg)
+{
+	u64 now;
+	u32 val;
+
+	if (reg >= PLHW_Q(0)) {
+		unsigned int q = (reg - PLHW_Q(0)) / 0x100;
+
+		if (q >= hw->num_queues)
+			return 0;
+		return plhw_read_queue(hw, q, reg & 0xff);
+	}
+	if (reg >= PLHW_REG_STAT_LO(0) && reg < PLHW_REG_STAT_LO(PLHW_NUM_STATS)) {
+		u64 stat = plhw_stat(hw, (reg - PLHW_REG_STAT_LO(0)) / 8);
+
+		return reg & 4 ? upper_32_bits(stat) : lower_32_bits(stat);
+	}
+
+	switch (reg) {
+	case PLHW_REG_CTRL:
+		return READ_ONCE(hw->ctrl);
+	case PLHW_REG_STATUS:
+		return plhw_link_is_up(hw) ? PLHW_STATUS_LINK : 0;
+	case PLHW_REG_CAPS:
+		return PLHW_CAP_SG | PLHW_CAP_CSUM | PLHW_CAP_RXCSUM |
+		       PLHW_CAP_TSO;
+	case PLHW_REG_NUM_QUEUES:
+		return hw->num_queues;
+	case PLHW_REG_TSO_MAX:
+		return PLHW_TSO_MAX;
+	case PLHW_REG_MAX_DESCS:
+		return PLHW_TX_MAX_DESCS;
+	case PLHW_REG_TSO_MAX_SEGS:
+		return PLHW_TSO_MAX_SEGS;
+	case PLHW_REG_MISC_MASK:
+		return READ_ONCE(hw->vec[PLHW_VEC_MISC].masked);
+	case PLHW_REG_CLOCK_LO:
+		now = plhw_clock();
+		WRITE_ONCE(hw->clock_hi, upper_32_bits(now));
+		return lower_32_bits(now);
+	case PLHW_REG_CLOCK_HI:
+		return READ_ONCE(hw->clock_hi);
+	case PLHW_REG_MISC_CAUSE:
+		spin_lock_bh(&hw->vec[PLHW_VEC_MISC].lock);
+		val = hw->vec[PLHW_VEC_MISC].cause;
+		hw->vec[PLHW_VEC_MISC].cause = 0;
+		spin_unlock_bh(&hw->vec[PLHW_VEC_MISC].lock);
+		return val;
+	default:
+		return 0;
+	}
+}
+
+void plhw_writel(struct plhw_port *hw, u32 reg, u32 val)
+{
+	if (reg >= PLHW_Q(0)) {
+		unsigned int q = (reg - PLHW_Q(0)) / 0x100;
+
+		if (q < hw->num_queues)
+			plhw_write_queue(hw, q, reg & 0xff, val);
+		return;
+	}
+	if (reg == PLHW_REG_CTRL)
+		plhw_write_ctrl(hw, val);
+	else if (reg == PLHW_REG_MISC_MASK)
+		plhw_vec_unmask(&hw->vec[PLHW_VEC_MISC], !val);
+}
+
+struct device *plhw_dma_dev(struct plhw_port *hw)
+{
+	return &hw->pdev->dev;
+}
+
+const char *plhw_name(struct plhw_port *hw)
+{
+	return dev_name(&hw->pdev->dev);
+}
+
+/* --- ports and pairs ----------------------------------------------------- */
+
+static void plhw_port_free(struct plhw_port *port)
+{
+	unsigned int q;
+
+	for (q = 0; q < PLHW_MAX_QUEUES; q++) {
+		kfree(port->txq[q].seg);
+		kvfree(port->txq[q].buf);
+	}
+	ida_free(&plhw_ida, port->id);
+	kfree(port);
+}
+
+static struct plhw_port *plhw_port_alloc(void)
+{
+	struct plhw_port *port;
+	unsigned int q;
+	int err;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+	port->id = ida_alloc(&plhw_ida, GFP_KERNEL);
+	if (port->id < 0) {
+		err = port->id;
+		kfree(port);
+		return ERR_PTR(err);
+	}
+	port->num_queues = 1;
+	spin_lock_init(&port->ctrl_lock);
+	for (q = 0; q < PLHW_MAX_QUEUES; q++) {
+		struct plhw_txq *txq = &port->txq[q];
+
+		spin_lock_init(&txq->lock);
+		txq->port = port;
+		txq->index = q;
+		hrtimer_init(&txq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+		txq->timer.function = plhw_txq_timer;
+		spin_lock_init(&port->rxq[q].lock);
+		if (q >= port->num_queues)
+			continue;
+		txq->buf = kvmalloc(PLHW_TX_BUF, GFP_KERNEL);
+		txq->seg = kmalloc(PLHW_SEG_BUF, GFP_KERNEL);
+		if (!txq->buf || !txq->seg) {
+			plhw_port_free(port);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	for (q = 0; q < PLHW_NUM_VECS; q++) {
+		struct plhw_vec *v = &port->vec[q];
+
+		spin_lock_init(&v->lock);
+		hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+		v->timer.function = plhw_vec_timer;
+		v->masked = true;
+		v->rx_frames = 1;
+		v->tx_frames = 1;
+	}
+	plhw_wire_init(&port->wire);
+	return port;
+}
+
+static int plhw_port_plug(struct plhw_port *port)
+{
+	struct platform_device *pdev;
+	int err;
+
+	pdev = platform_device_register_simple("pktlife", port->id, NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	err = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err) {
+		platform_device_unregister(pdev);
+		return err;
+	}
+	port->pdev = pdev;
+	plhw_debugfs_port_add(port);
+	return 0;
+}
+
+/**
+ * plhw_pair_create() - two new ports, cabled to each other
+ * @a: the first port
+ * @b: the second port
+ *
+ * Return: 0 or -errno.
+ */
+int plhw_pair_create(struct plhw_port **a, struct plhw_port **b)
+{
+	struct plhw_port *pa, *pb;
+	int err;
+
+	pa = plhw_port_alloc();
+	if (IS_ERR(pa))
+		return PTR_ERR(pa);
+	pb = plhw_port_alloc();
+	if (IS_ERR(pb)) {
+		err = PTR_ERR(pb);
+		goto err_free_a;
+	}
+	err = plhw_port_plug(pa);
+	if (err)
+		goto err_free_b;
+	err = plhw_port_plug(pb);
+	if (err)
+		goto err_unplug_a;
+
+	mutex_lock(&plhw_cable_lock);
+	rcu_assign_pointer(pa->peer, pb);
+	rcu_assign_pointer(pb->peer, pa);
+	mutex_unlock(&plhw_cable_lock);
+	*a = pa;
+	*b = pb;
+	return 0;
+
+err_unplug_a:
+	plhw_debugfs_port_del(pa);
+	platform_device_unregister(pa->pdev);
+err_free_b:
+	plhw_port_free(pb);
+err_free_a:
+	plhw_port_free(pa);
+	return err;
+}
+
+/**
+ * plhw_port_destroy() - unplug a port and free it
+ * @hw: the port; its driver has disabled its queues and freed its vectors
+ *
+ * The other end of the cable sees its link go down.
+ */
+void plhw_port_destroy(struct plhw_port *hw)
+{
+	struct plhw_port *peer;
+	unsigned int q;
+
+	mutex_lock(&plhw_cable_lock);
+	peer = rcu_dereference_protected(hw->peer,
+					 lockdep_is_held(&plhw_cable_lock));
+	RCU_INIT_POINTER(hw->peer, NULL);
+	if (peer)
+		RCU_INIT_POINTER(peer->peer, NULL);
+	mutex_unlock(&plhw_cable_lock);
+	/* The engines of both ends run with BHs off: after this, none of
+	 * them reaches through the cable any more.
+	 */
+	synchronize_rcu();
+	if (peer && (READ_ONCE(peer->ctrl) & PLHW_CTRL_ENABLE))
+		plhw_link_event(peer);
+
+	for (q = 0; q < PLHW_MAX_QUEUES; q++) {
+		plhw_txq_enable(&hw->txq[q], false);
+		plhw_rxq_enable(&hw->rxq[q], false);
+	}
+	for (q = 0; q < PLHW_NUM_VECS; q++)
+		hrtimer_cancel(&hw->vec[q].timer);
+	plhw_wire_stop(&hw->wire);
+	plhw_debugfs_port_del(hw);
+	platform_device_unregister(hw->pdev);
+	plhw_port_free(hw);
+}
+
+int plhw_init(void)
+{
+	plhw_debugfs_init();
+	return 0;
+}
+
+void plhw_exit(void)
+{
+	plhw_debugfs_exit();
+}

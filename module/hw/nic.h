@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * plhw internals: the state of the simulated silicon.  Only module/hw/
+ * includes this; the driver sees plhw.h.
+ *
+ * Lock order: txq->lock -> wire->lock -> rxq->lock -> vec->lock.  A TX
+ * engine (under its txq lock) puts frames on its wire; the wire hands them
+ * to the peer's RX engine (under the peer's rxq lock), which raises the
+ * peer's vector.  Every lock is taken with bottom halves disabled: the
+ * engines run from doorbells (process or softirq context) and from soft
+ * hrtimers.
+ */
+#ifndef _PLHW_NIC_H
+#define _PLHW_NIC_H
+
+#include <linux/hrtimer.h>
+#include <linux/io.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+
+#include "plhw.h"
+
+#define PLHW_TSO_MAX		65536	/* largest frame to segment */
+#define PLHW_TSO_MAX_SEGS	1024
+#define PLHW_TX_BUF		(PLHW_TSO_MAX + 256)	/* gather buffer */
+#define PLHW_SEG_BUF		(16 * 1024)	/* one TSO segment */
+#define PLHW_TX_MAX_DESCS	32	/* descriptors per TX frame */
+#define PLHW_RX_MAX_DESCS	8	/* buffers per RX frame */
+
+struct platform_device;
+struct dentry;
+
+struct plhw_vec {
+	spinlock_t lock;		/* protects the fields below */
+	plhw_irq_handler_t handler;
+	void *data;
+	bool masked;
+	bool pending;			/* fired while masked */
+	bool armed;			/* moderation timer running */
+	u32 rx_events;			/* since the vector last fired */
+	u32 tx_events;
+	u32 cause;			/* PLHW_IRQ_CAUSE_*, read to clear */
+	u32 rx_usecs;
+	u32 rx_frames;
+	u32 tx_usecs;
+	u32 tx_frames;
+	struct hrtimer timer;
+};
+
+struct plhw_txq {
+	spinlock_t lock;		/* the TX engine and its registers */
+	struct plhw_port *port;
+	unsigned int index;
+	struct plhw_tx_desc *ring;
+	u64 base;
+	u32 len;
+	u32 head;
+	u32 tail;
+	bool enabled;
+	u8 *buf;			/* the frame being sent */
+	u8 *seg;			/* the TSO segment being cut */
+	struct hrtimer timer;		/* resumes a rate-limited engine */
+	u64 stats[PLHW_NUM_STATS];	/* its TX counters */
+};
+
+struct plhw_rxq {
+	spinlock_t lock;		/* the RX engine and its registers */
+	struct plhw_rx_desc *ring;
+	u64 base;
+	u32 len;
+	u32 head;
+	u32 tail;
+	bool enabled;
+	u64 stats[PLHW_NUM_STATS];	/* its RX counters */
+};
+
+/* A frame on the wire, when the wire delays it. */
+struct plhw_frame {
+	struct list_head node;
+	u64 arrive;			/* NIC clock */
+	u32 id;
+	u32 len;
+	u8 data[];
+};
+
+/* One direction of the cable: what its port sends. */
+struct plhw_wire {
+	spinlock_t lock;		/* protects frames, free_at */
+	struct list_head frames;	/* in flight, by arrival */
+	struct hrtimer timer;		/* delivers the first of frames */
+	u64 free_at;			/* the wire is busy until then (rate) */
+	u32 latency_us;			/* debugfs knobs */
+	u32 rate_mbit;
+	atomic_t corrupt;		/* frames still to corrupt */
+	atomic_t next_id;
+	atomic64_t corrupted;
+};
+
+struct plhw_port {
+	struct platform_device *pdev;
+	int id;
+	struct plhw_port __rcu *peer;	/* the other end of the cable */
+	spinlock_t ctrl_lock;		/* protects ctrl */
+	u32 ctrl;
+	u32 num_queues;
+	u32 clock_hi;			/* latched by reading CLOCK_LO */
+	struct plhw_txq txq[PLHW_MAX_QUEUES];
+	struct plhw_rxq rxq[PLHW_MAX_QUEUES];
+	struct plhw_vec vec[PLHW_NUM_VECS];
+	struct plhw_wire wire;
+	struct dentry *debugfs;
+};
+
+/* The clock of every port: the frames' timestamps, the wire's schedule. */
+static inline u64 plhw_clock(void)
+{
+	return ktime_get_ns();
+}
+
+/*
+ * The ports DMA through dma-direct (a platform device, no IOMMU): a DMA
+ * address is the physical address, which the "silicon" reaches through
+ * the kernel's direct map.
+ */
+static inline void *plhw_dma_va(u64 addr)
+{
+	return phys_to_virt((phys_addr_t)addr);
+}
+
+/* nic.c */
+void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx);
+bool plhw_link_is_up(struct plhw_port *port);
+
+/* dma.c: the TX and RX engines */
+void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq);
+enum hrtimer_restart plhw_txq_timer(struct hrtimer *timer);
+void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
+		   u64 tstamp, u32 id);
+
+/* offload.c: the checksum and TSO engines */
+bool plhw_csum_insert(u8 *frame, u32 len, u32 start, u32 offset);
+u16 plhw_csum_check(const u8 *frame, u32 len);
+int plhw_tso(struct plhw_port *port, struct plhw_txq *txq, u32 len,
+	     u32 mss, u32 hdr_len, u64 *tstamp, u32 *first_id);
+
+/* wire.c */
+void plhw_wire_init(struct plhw_wire *wire);
+void plhw_wire_stop(struct plhw_wire *wire);
+void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
+		    u32 len, u64 *tstamp, u32 *id);
+
+/* debugfs.c */
+void plhw_debugfs_init(void);
+void plhw_debugfs_exit(void);
+void plhw_debugfs_port_add(struct plhw_port *port);
+void plhw_debugfs_port_del(struct plhw_port *port);
+
+#endif /* _PLHW_NIC_H */

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * plhw: the simulated NIC, as a driver sees it.
+ *
+ * This header is the whole contract between the driver and the "silicon":
+ * a register file, TX and RX descriptor rings in host memory, interrupt
+ * vectors and a device to DMA-map memory for.  The driver includes nothing
+ * else of module/hw/; the NIC model includes nothing of the driver.
+ *
+ * Rings: the driver writes descriptors, then the queue's TAIL register (the
+ * doorbell).  The NIC consumes descriptors from HEAD up to TAIL and writes
+ * results back into them, setting PLHW_DESC_DD last (after a dma_wmb()), so
+ * a driver that sees DD and issues dma_rmb() sees the rest.  A ring of N
+ * entries holds at most N - 1 descriptors: HEAD == TAIL means empty.
+ */
+#ifndef _PLHW_H
+#define _PLHW_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+struct device;
+struct plhw_port;
+
+/* Registers: 32 bits each, byte offsets. */
+#define PLHW_REG_CTRL		0x0000	/* rw, PLHW_CTRL_* */
+#define  PLHW_CTRL_ENABLE	BIT(0)	/* port on: the link may come up */
+#define  PLHW_CTRL_RXCSUM	BIT(1)	/* RX checksum engine on */
+#define PLHW_REG_STATUS		0x0004	/* ro, PLHW_STATUS_* */
+#define  PLHW_STATUS_LINK	BIT(0)	/* both ends enabled and cabled */
+#define PLHW_REG_CAPS		0x0008	/* ro, PLHW_CAP_* */
+#define  PLHW_CAP_SG		BIT(0)	/* frames over several TX descriptors */
+#define  PLHW_CAP_CSUM		BIT(1)	/* TX checksum insertion, any protocol */
+#define  PLHW_CAP_RXCSUM	BIT(2)	/* RX IPv4/TCP/UDP checksum checking */
+#define  PLHW_CAP_TSO		BIT(3)	/* TCP segmentation, IPv4 and IPv6 */
+#define PLHW_REG_NUM_QUEUES	0x000c	/* ro, queue pairs */
+#define PLHW_REG_TSO_MAX	0x0010	/* ro, largest TSO frame, bytes */
+#define PLHW_REG_MAX_DESCS	0x0014	/* ro, descriptors per TX frame, max */
+#define PLHW_REG_CLOCK_LO	0x0018	/* ro, NIC clock (ns); LO latches HI */
+#define PLHW_REG_CLOCK_HI	0x001c
+#define PLHW_REG_MISC_CAUSE	0x0020	/* ro, read to clear: PLHW_CAUSE_LINK */
+#define PLHW_REG_MISC_MASK	0x0024	/* rw, 1 = the link vector is masked */
+#define PLHW_REG_TSO_MAX_SEGS	0x0028	/* ro, segments per TSO frame, max */
+
+/* Port counters, 64 bits as two registers: LO first, then HI. */
+#define PLHW_REG_STAT_LO(n)	(0x0100 + 8 * (n))
+#define PLHW_REG_STAT_HI(n)	(0x0104 + 8 * (n))
+
+enum plhw_stat {
+	PLHW_STAT_TX_FRAMES,	/* frames put on the wire, after TSO */
+	PLHW_STAT_TX_BYTES,
+	PLHW_STAT_TX_TSO_SEGS,	/* frames the TSO engine cut */
+	PLHW_STAT_TX_CSUM,	/* checksums the TX engine inserted */
+	PLHW_STAT_TX_LINK_DOWN,	/* frames sent while the link was down */
+	PLHW_STAT_TX_DESC_ERR,	/* malformed TX descriptor chains */
+	PLHW_STAT_RX_FRAMES,	/* frames written to the RX ring */
+	PLHW_STAT_RX_BYTES,
+	PLHW_STAT_RX_MISSED,	/* frames lost: not enough RX buffers */
+	PLHW_STAT_RX_CSUM_GOOD,
+	PLHW_STAT_RX_CSUM_BAD,
+	PLHW_STAT_RX_CSUM_NONE,
+	PLHW_STAT_WIRE_CORRUPTED, /* frames this port sent corrupted (test knob) */
+	PLHW_NUM_STATS
+};
+
+/* Queue q's registers: PLHW_Q(q) + PLHW_*Q_*. */
+#define PLHW_Q(q)		(0x1000 + 0x100 * (q))
+#define PLHW_TXQ_BASE_LO	0x00	/* rw, DMA address of the ring */
+#define PLHW_TXQ_BASE_HI	0x04
+#define PLHW_TXQ_LEN		0x08	/* rw, entries: power of two */
+#define PLHW_TXQ_HEAD		0x0c	/* ro, next descriptor to fetch */
+#define PLHW_TXQ_TAIL		0x10	/* rw, doorbell */
+#define PLHW_TXQ_CTRL		0x14	/* rw, PLHW_QCTRL_* */
+#define PLHW_RXQ_BASE_LO	0x20
+#define PLHW_RXQ_BASE_HI	0x24
+#define PLHW_RXQ_LEN		0x28
+#define PLHW_RXQ_HEAD		0x2c	/* ro, next buffer to fill */
+#define PLHW_RXQ_TAIL		0x30	/* rw, buffers posted up to here */
+#define PLHW_RXQ_CTRL		0x34
+#define  PLHW_QCTRL_ENABLE	BIT(0)	/* enabling resets HEAD and TAIL to 0 */
+#define PLHW_IRQ_MASK		0x40	/* rw, 1 = masked */
+#define PLHW_IRQ_RX_USECS	0x44	/* rw, moderation: hold RX events ... */
+#define PLHW_IRQ_RX_FRAMES	0x48	/* ... until this many (0 = 1) */
+#define PLHW_IRQ_TX_USECS	0x4c
+#define PLHW_IRQ_TX_FRAMES	0x50
+#define PLHW_IRQ_CAUSE		0x54	/* ro, read to clear: why it fired */
+#define  PLHW_CAUSE_RX		BIT(0)	/* frames written to the RX ring */
+#define  PLHW_CAUSE_TX		BIT(1)	/* TX descriptors written back */
+#define  PLHW_CAUSE_LINK	BIT(2)	/* PLHW_STATUS_LINK changed */
+
+#define PLHW_MAX_QUEUES		8
+#define PLHW_MAX_IRQ_USECS	10000
+#define PLHW_MAX_IRQ_FRAMES	1024
+
+/*
+ * Interrupt vectors: one per queue pair (RX and TX events), then one for
+ * link changes.  A vector masks itself when it fires (MSI-X auto-mask);
+ * events while it is masked are latched and fire on unmask.
+ */
+#define PLHW_VEC_MISC		PLHW_MAX_QUEUES
+#define PLHW_NUM_VECS		(PLHW_MAX_QUEUES + 1)
+
+/* Bits of the descriptors' status, written by the NIC. */
+#define PLHW_DESC_DD		BIT(0)	/* descriptor done */
+#define PLHW_DESC_EOP		BIT(1)	/* RX: last buffer of the frame */
+#define PLHW_DESC_ERR		BIT(2)	/* RX: frame too long for the chain */
+#define PLHW_RXD_L3_IPV4	BIT(4)
+#define PLHW_RXD_L3_IPV6	BIT(5)
+#define PLHW_RXD_L4_TCP		BIT(6)
+#define PLHW_RXD_L4_UDP		BIT(7)
+#define PLHW_RXD_IPCS		BIT(8)	/* IPv4 header checksum checked */
+#define PLHW_RXD_IPE		BIT(9)	/* ... and wrong */
+#define PLHW_RXD_L4CS		BIT(10)	/* TCP/UDP checksum checked */
+#define PLHW_RXD_L4E		BIT(11)	/* ... and wrong */
+
+/* TX descriptor commands, written by the driver. */
+#define PLHW_TXD_EOP		BIT(0)	/* last descriptor of the frame */
+#define PLHW_TXD_CSUM		BIT(1)	/* insert a checksum (csum_start/offset) */
+#define PLHW_TXD_TSO		BIT(2)	/* segment (mss, hdr_len); implies CSUM */
+#define PLHW_TXD_TSTAMP		BIT(3)	/* report the TX time in the writeback */
+
+/**
+ * struct plhw_tx_desc - one buffer of a frame to send
+ * @addr: DMA address of the buffer
+ * @tstamp: written back on the EOP descriptor: when the frame (its last
+ *	segment) left, NIC clock
+ * @len: buffer length
+ * @cmd: PLHW_TXD_*, taken from the frame's first descriptor (EOP: its last)
+ * @csum_start: CSUM: where checksumming starts, from the frame start
+ * @csum_offset: CSUM: where the checksum goes, from @csum_start
+ * @mss: TSO: payload bytes per segment
+ * @hdr_len: TSO: Ethernet + IP + TCP header bytes
+ * @status: PLHW_DESC_DD, written back on the EOP descriptor
+ * @frame_id: written back on the EOP descriptor: the NIC's id of the
+ *	(first) wire frame, which the peer reports in its RX descriptor
+ * @nsegs: written back on the EOP descriptor: wire frames sent
+ */
+struct plhw_tx_desc {
+	__le64 addr;
+	__le64 tstamp;
+	__le16 len;
+	__le16 cmd;
+	__le16 csum_start;
+	__le16 csum_offset;
+	__le16 mss;
+	u8 hdr_len;
+	u8 rsvd0;
+	__le16 status;
+	__le16 nsegs;
+	__le32 frame_id;
+	__le32 rsvd1[7];
+};
+
+/**
+ * struct plhw_rx_desc - one receive buffer
+ * @addr: DMA address of the buffer, written by the driver
+ * @tstamp: when the frame arrived, NIC clock (on every buffer of a frame)
+ * @buf_len: buffer size, written by the driver
+ * @len: bytes written into this buffer
+ * @status: PLHW_DESC_* and PLHW_RXD_* (checksum results on the EOP buffer)
+ * @hash: flow hash of the frame
+ * @frame_id: the sender's id of the frame
+ */
+struct plhw_rx_desc {
+	__le64 addr;
+	__le64 tstamp;
+	__le16 buf_len;
+	__le16 len;
+	__le16 status;
+	__le16 rsvd0;
+	__le32 hash;
+	__le32 frame_id;
+	__le32 rsvd1[8];
+};
+
+typedef void (*plhw_irq_handler_t)(void *data);
+
+/* Register access: what readl()/writel() on a BAR would be. */
+u32 plhw_readl(struct plhw_port *hw, u32 reg);
+void plhw_writel(struct plhw_port *hw, u32 reg, u32 val);
+
+/* The device to DMA-map for, and the port's name (its bus address). */
+struct device *plhw_dma_dev(struct plhw_port *hw);
+const char *plhw_name(struct plhw_port *hw);
+
+/* MSI-X: attach and detach a handler; the vector starts masked. */
+int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
+		     plhw_irq_handler_t handler, void *data);
+void plhw_free_irq(struct plhw_port *hw, unsigned int vec);
+
+/* The "bus": two ports joined by a cable, as one pair. */
+int plhw_pair_create(struct plhw_port **a, struct plhw_port **b);
+void plhw_port_destroy(struct plhw_port *hw);
+
+int plhw_init(void);
+void plhw_exit(void);
+
+#endif /* _PLHW_H */

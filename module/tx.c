@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pktlife TX: ndo_start_xmit() and the TX completion half of the NAPI poll.
+ *
+ * A frame's head and frags are mapped onto consecutive descriptors; the
+ * first carries the offload commands (checksum from csum_start, or TSO
+ * with the MSS and header length), the last the EOP bit.  BQL is told of
+ * every frame and the doorbell rung once per xmit_more batch.  The queue
+ * stops while a frame with every frag might not fit, and the completion
+ * path wakes it.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+
+#include "pktlife.h"
+
+int pl_tx_ring_alloc(struct pl_queue *q, u32 len)
+{
+	struct pl_priv *priv = q->priv;
+
+	q->tx_bufs = kcalloc(len, sizeof(*q->tx_bufs), GFP_KERNEL);
+	if (!q->tx_bufs)
+		return -ENOMEM;
+	q->tx_ring = dma_alloc_coherent(priv->dmadev, len * sizeof(*q->tx_ring),
+					&q->tx_dma, GFP_KERNEL);
+	if (!q->tx_ring) {
+		kfree(q->tx_bufs);
+		q->tx_bufs = NULL;
+		return -ENOMEM;
+	}
+	q->tx_len = len;
+	q->tx_ntc = 0;
+	q->tx_ntu = 0;
+	return 0;
+}
+
+void pl_tx_ring_free(struct pl_queue *q)
+{
+	struct pl_priv *priv = q->priv;
+
+	dma_free_coherent(priv->dmadev, q->tx_len * sizeof(*q->tx_ring),
+			  q->tx_ring, q->tx_dma);
+	q->tx_ring = NULL;
+	kfree(q->tx_bufs);
+	q->tx_bufs = NULL;
+	q->tx_len = 0;
+}
+
+void pl_tx_ring_start(struct pl_queue *q)
+{
+	struct pl_priv *priv = q->priv;
+	u32 base = PLHW_Q(q->index);
+
+	pl_writel(priv, base + PLHW_TXQ_BASE_LO, lower_32_bits(q->tx_dma));
+	pl_writel(priv, base + PLHW_TXQ_BASE_HI, upper_32_bits(q->tx_dma));
+	pl_writel(priv, base + PLHW_TXQ_LEN, q->tx_len);
+	pl_writel(priv, base + PLHW_TXQ_CTRL, PLHW_QCTRL_ENABLE);
+	netdev_tx_reset_queue(netdev_get_tx_queue(priv->dev, q->index));
+}
+
+/* Free descriptors; the xmit path reads tx_ntc, which NAPI writes. */
+static u32 pl_tx_free(const struct pl_queue *q)
+{
+	return (READ_ONCE(q->tx_ntc) - q->tx_ntu - 1) & (q->tx_len - 1);
+}
+
+static void pl_tx_unmap(struct pl_queue *q, struct pl_tx_buf *buf)
+{
+	struct device *dmadev = q->priv->dmadev;
+
+	if (!buf->len)
+		return;
+	if (buf->is_page)
+		dma_unmap_page(dmadev, buf->dma, buf->len, DMA_TO_DEVICE);
+	else
+		dma_unmap_single(dmadev, buf->dma, buf->len, DMA_TO_DEVICE);
+	buf->len = 0;
+}
+
+static void pl_tx_desc(struct plhw_tx_desc *d, struct pl_tx_buf *buf,
+		       dma_addr_t dma, u32 len, bool is_page)
+{
+	buf->dma = dma;
+	buf->len = len;
+	buf->is_page = is_page;
+	d->addr = cpu_to_le64(dma);
+	d->len = cpu_to_le16(len);
+	d->cmd = 0;
+	d->status = 0;
+}
+
+netdev_features_t pl_features_check(struct sk_buff *skb,
+				    struct net_device *dev,
+				    netdev_features_t features)
+{
+	/* The TSO engine cuts plain TCP over IPv4/IPv6, headers in one
+	 * descriptor's reach; anything else is segmented by the stack.
+	 */
+	if (skb_is_gso(skb) &&
+	    (skb->encapsulation ||
+	     skb_tcp_all_headers(skb) > min_t(u32, skb_headlen(skb), 255)))
+		features &= ~NETIF_F_GSO_MASK;
+	return features;
+}
+
+netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+	struct pl_queue *q = &priv->queues[skb_get_queue_mapping(skb)];
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q->index);
+	u32 nr_frags = skb_shinfo(skb)->nr_frags, mask = q->tx_len - 1;
+	u32 first = q->tx_ntu, i = first, f, bytes, len = skb->len;
+	struct plhw_tx_desc *fd = &q->tx_ring[first];
+	bool tso = false, csum = false;
+	u16 cmd = 0;
+	dma_addr_t dma;
+
+	if (unlikely(pl_tx_free(q) < nr_frags + 1)) {
+		/* the stop below should have prevented this */
+		netif_tx_stop_queue(txq);
+		u64_stats_update_begin(&q->tx_stats.syncp);
+		u64_stats_inc(&q->tx_stats.c[PL_TX_BUSY]);
+		u64_stats_update_end(&q->tx_stats.syncp);
+		return NETDEV_TX_BUSY;
+	}
+
+	dma = dma_map_single(priv->dmadev, skb->data, skb_headlen(skb),
+			     DMA_TO_DEVICE);
+	if (dma_mapping_error(priv->dmadev, dma))
+		goto err_drop;
+	pl_tx_desc(fd, &q->tx_bufs[i], dma, skb_headlen(skb), false);
+
+	for (f = 0; f < nr_frags; f++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[f];
+
+		i = (i + 1) & mask;
+		dma = skb_frag_dma_map(priv->dmadev, frag, 0,
+				       skb_frag_size(frag), DMA_TO_DEVICE);
+		if (dma_mapping_error(priv->dmadev, dma))
+			goto err_unmap;
+		pl_tx_desc(&q->tx_ring[i], &q->tx_bufs[i], dma,
+			   skb_frag_size(frag), true);
+	}
+
+	bytes = len;
+	if (skb_is_gso(skb)) {
+		u32 hdr_len = skb_tcp_all_headers(skb);
+
+		tso = true;
+		cmd |= PLHW_TXD_TSO | PLHW_TXD_CSUM;
+		fd->mss = cpu_to_le16(skb_shinfo(skb)->gso_size);
+		fd->hdr_len = hdr_len;
+		/* each segment carries the headers again */
+		bytes += (skb_shinfo(skb)->gso_segs - 1) * hdr_len;
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		csum = true;
+		cmd |= PLHW_TXD_CSUM;
+		fd->csum_start = cpu_to_le16(skb_checksum_start_offset(skb));
+		fd->csum_offset = cpu_to_le16(skb->csum_offset);
+	}
+	fd->cmd = cpu_to_le16(cmd);
+	q->tx_ring[i].cmd |= cpu_to_le16(PLHW_TXD_EOP);
+	q->tx_bufs[first].skb = skb;
+	q->tx_bufs[first].eop = i;
+	q->tx_bufs[first].bytes = bytes;
+
+	skb_tx_timestamp(skb);
+	/* Once the doorbell rings, NAPI may complete and free the skb. */
+	WRITE_ONCE(q->tx_ntu, (i + 1) & mask);
+
+	u64_stats_update_begin(&q->tx_stats.syncp);
+	u64_stats_inc(&q->tx_stats.c[PL_TX_PACKETS]);
+	u64_stats_add(&q->tx_stats.c[PL_TX_BYTES], len);
+	if (tso)
+		u64_stats_inc(&q->tx_stats.c[PL_TX_TSO_SKBS]);
+	if (csum)
+		u64_stats_inc(&q->tx_stats.c[PL_TX_CSUM_PARTIAL]);
+	if (!netif_txq_maybe_stop(txq, pl_tx_free(q), PL_TX_STOP_THRS,
+				  PL_TX_WAKE_THRS))
+		u64_stats_inc(&q->tx_stats.c[PL_TX_STOPS]);
+	/* A stopped queue rings too: nothing else would send what waits. */
+	if (__netdev_tx_sent_queue(txq, bytes, netdev_xmit_more())) {
+		u64_stats_inc(&q->tx_stats.c[PL_TX_DOORBELLS]);
+		u64_stats_update_end(&q->tx_stats.syncp);
+		pl_writel(priv, PLHW_Q(q->index) + PLHW_TXQ_TAIL, q->tx_ntu);
+	} else {
+		u64_stats_update_end(&q->tx_stats.syncp);
+	}
+	return NETDEV_TX_OK;
+
+err_unmap:
+	while (i != first) {
+		pl_tx_unmap(q, &q->tx_bufs[i]);
+		i = (i - 1) & mask;
+	}
+	pl_tx_unmap(q, &q->tx_bufs[first]);
+err_drop:
+	u64_stats_update_begin(&q->tx_stats.syncp);
+	u64_stats_inc(&q->tx_stats.c[PL_TX_DROP_DMA_ERR]);
+	u64_stats_update_end(&q->tx_stats.syncp);
+	dev_kfree_skb_any(skb);
+	/* frames batched before this one still need their doorbell */
+	if (!netdev_xmit_more() && q->tx_ntu != first)
+		pl_writel(priv, PLHW_Q(q->index) + PLHW_TXQ_TAIL, q->tx_ntu);
+	return NETDEV_TX_OK;
+}
+
+/**
+ * pl_tx_clean() - reclaim what the NIC has sent
+ * @q: the queue
+ * @budget: NAPI budget (0 from netpoll); TX work is not counted against it
+ */
+void pl_tx_clean(struct pl_queue *q, int budget)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->priv->dev, q->index);
+	u32 mask = q->tx_len - 1, ntc = q->tx_ntc, ntu = READ_ONCE(q->tx_ntu);
+	unsigned int pkts = 0, bytes = 0;
+
+	while (ntc != ntu) {
+		struct pl_tx_buf *first = &q->tx_bufs[ntc];
+		u32 eop = first->eop, i;
+
+		if (!(le16_to_cpu(READ_ONCE(q->tx_ring[eop].status)) & PLHW_DESC_DD))
+			break;
+		/* Read the writeback only after seeing DD. */
+		dma_rmb();
+		for (i = ntc; ; i = (i + 1) & mask) {
+			pl_tx_unmap(q, &q->tx_bufs[i]);
+			if (i == eop)
+				break;
+		}
+		pkts++;
+		bytes += first->bytes;
+		napi_consume_skb(first->skb, budget);
+		first->skb = NULL;
+		ntc = (eop + 1) & mask;
+	}
+	/* The xmit path reads it to count free descriptors. */
+	WRITE_ONCE(q->tx_ntc, ntc);
+
+	if (!netif_txq_completed_wake(txq, pkts, bytes, pl_tx_free(q),
+				      PL_TX_WAKE_THRS)) {
+		u64_stats_update_begin(&q->txc_stats.syncp);
+		u64_stats_inc(&q->txc_stats.c[PL_TXC_WAKES]);
+		u64_stats_update_end(&q->txc_stats.syncp);
+	}
+	if (pkts) {
+		u64_stats_update_begin(&q->txc_stats.syncp);
+		u64_stats_add(&q->txc_stats.c[PL_TXC_COMPLETED], pkts);
+		u64_stats_update_end(&q->txc_stats.syncp);
+	}
+}
+
+/* The NIC's queue is off: free what it never sent. */
+void pl_tx_drain(struct pl_queue *q)
+{
+	u32 mask = q->tx_len - 1, i;
+
+	for (i = q->tx_ntc; i != q->tx_ntu; i = (i + 1) & mask) {
+		struct pl_tx_buf *buf = &q->tx_bufs[i];
+
+		pl_tx_unmap(q, buf);
+		if (buf->skb) {
+			dev_kfree_skb_any(buf->skb);
+			buf->skb = NULL;
+		}
+	}
+	q->tx_ntc = q->tx_ntu;
+	netdev_tx_reset_queue(netdev_get_tx_queue(q->priv->dev, q->index));
+}
