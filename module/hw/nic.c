@@ -21,14 +21,23 @@ static DEFINE_MUTEX(plhw_cable_lock);
 /* --- interrupt vectors --------------------------------------------------- */
 
 /*
- * Deliver an interrupt.  Handlers run with bottom halves disabled, so that
- * the NAPI they schedule runs when we re-enable them: what the end of a
- * hardware interrupt does.
+ * Deliver an interrupt of @v.  Handlers run with bottom halves disabled,
+ * so that the NAPI they schedule runs when we re-enable them, as at the
+ * end of a hardware interrupt; that also makes the call an RCU read-side
+ * section, which plhw_free_irq() waits for.
  */
-static void plhw_irq(plhw_irq_handler_t handler, void *data)
+static void plhw_irq(struct plhw_vec *v)
 {
+	plhw_irq_handler_t handler;
+	void *data;
+
 	local_bh_disable();
-	handler(data);
+	spin_lock(&v->lock);
+	handler = v->handler;
+	data = v->data;
+	spin_unlock(&v->lock);
+	if (handler)
+		handler(data);
 	local_bh_enable();
 }
 
@@ -53,19 +62,15 @@ static bool plhw_vec_fire_locked(struct plhw_vec *v)
 static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
 {
 	struct plhw_vec *v = container_of(timer, struct plhw_vec, timer);
-	plhw_irq_handler_t handler;
 	bool fire;
-	void *data;
 
 	spin_lock_bh(&v->lock);
 	v->armed = false;
 	fire = plhw_vec_fire_locked(v);
-	handler = v->handler;
-	data = v->data;
 	spin_unlock_bh(&v->lock);
 
 	if (fire)
-		plhw_irq(handler, data);
+		plhw_irq(v);
 	return HRTIMER_NORESTART;
 }
 
@@ -82,10 +87,8 @@ static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
 void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 {
 	struct plhw_vec *v = &port->vec[vec];
-	plhw_irq_handler_t handler;
 	u32 usecs, frames, events;
 	bool fire = false;
-	void *data;
 
 	spin_lock_bh(&v->lock);
 	if (rx) {
@@ -108,48 +111,38 @@ void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 	} else if (v->masked) {
 		v->pending = true;
 	}
-	handler = v->handler;
-	data = v->data;
 	spin_unlock_bh(&v->lock);
 
 	if (fire)
-		plhw_irq(handler, data);
+		plhw_irq(v);
 }
 
 static void plhw_link_event(struct plhw_port *port)
 {
 	struct plhw_vec *v = &port->vec[PLHW_VEC_MISC];
-	plhw_irq_handler_t handler;
-	void *data;
 	bool fire;
 
 	spin_lock_bh(&v->lock);
 	v->cause |= PLHW_CAUSE_LINK;
 	fire = plhw_vec_fire_locked(v);
-	handler = v->handler;
-	data = v->data;
 	spin_unlock_bh(&v->lock);
 
 	if (fire)
-		plhw_irq(handler, data);
+		plhw_irq(v);
 }
 
 static void plhw_vec_unmask(struct plhw_vec *v, bool unmask)
 {
-	plhw_irq_handler_t handler;
 	bool fire = false;
-	void *data;
 
 	spin_lock_bh(&v->lock);
 	v->masked = !unmask;
 	if (unmask && v->pending)
 		fire = plhw_vec_fire_locked(v);
-	handler = v->handler;
-	data = v->data;
 	spin_unlock_bh(&v->lock);
 
 	if (fire)
-		plhw_irq(handler, data);
+		plhw_irq(v);
 }
 
 int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
@@ -184,7 +177,7 @@ void plhw_free_irq(struct plhw_port *hw, unsigned int vec)
 	v->masked = true;
 	spin_unlock_bh(&v->lock);
 	hrtimer_cancel(&v->timer);
-	/* Engines call handlers with BHs off: wait for any such call. */
+	/* plhw_irq() calls handlers with BHs off: wait for any such call. */
 	synchronize_rcu();
 	v->armed = false;
 }
