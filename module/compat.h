@@ -37,15 +37,17 @@ static inline void pl_pp_params_owner(struct page_pool_params *pp,
 }
 
 /*
- * netif_txq_completed_wake() (6.5) reports completions to BQL and wakes
- * the queue with the barrier that pairs with netif_txq_try_stop().  6.1
- * has the barrier in netif_txq_maybe_wake() instead.
+ * __netif_txq_completed_wake() (after 6.1) reports completions to BQL and
+ * wakes the queue with the barrier that pairs with netif_txq_try_stop().
+ * 6.1 has that barrier in __netif_txq_maybe_wake() instead.
  */
-#ifndef netif_txq_completed_wake
-#define netif_txq_completed_wake(txq, pkts, bytes, get_desc, start_thrs) \
+#ifndef __netif_txq_completed_wake
+#define __netif_txq_completed_wake(txq, pkts, bytes, get_desc, start_thrs, \
+				   down_cond)				\
 	({								\
 		netdev_tx_completed_queue(txq, pkts, bytes);		\
-		netif_txq_maybe_wake(txq, get_desc, start_thrs);	\
+		(pkts) ? __netif_txq_maybe_wake(txq, get_desc, start_thrs, \
+						down_cond) : -1;	\
 	})
 #endif
 

@@ -21,6 +21,7 @@ static const char * const pl_rx_names[PL_RX_NUM_STATS] = {
 	[PL_RX_DROP_OVERSIZE]	= "drop_oversize",
 	[PL_RX_DROP_DESC_ERR]	= "drop_desc_err",
 	[PL_RX_DROP_NOMEM]	= "drop_nomem",
+	[PL_RX_DROP_DOWN]	= "drop_down",
 	[PL_RX_ALLOC_FAIL]	= "alloc_fail",
 	[PL_RX_POLLS]		= "polls",
 };
@@ -55,6 +56,7 @@ static const char * const pl_hw_names[PLHW_NUM_STATS] = {
 	[PLHW_STAT_RX_CSUM_BAD]		= "hw_rx_csum_bad",
 	[PLHW_STAT_RX_CSUM_NONE]	= "hw_rx_csum_none",
 	[PLHW_STAT_WIRE_CORRUPTED]	= "hw_wire_corrupted",
+	[PLHW_STAT_WIRE_DROPPED]	= "hw_wire_dropped",
 };
 
 #define PL_QUEUE_STATS	(PL_RX_NUM_STATS + PL_TX_NUM_STATS + \

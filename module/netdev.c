@@ -43,8 +43,12 @@ static int pl_poll(struct napi_struct *napi, int budget)
 	int done = 0;
 
 	pl_tx_clean(q, budget);
-	if (budget)
+	if (budget) {
 		done = pl_rx_poll(q, budget);
+		/* Nothing posted, so no RX event will come: poll again. */
+		if (pl_rx_starved(q))
+			done = budget;
+	}
 
 	u64_stats_update_begin(&q->rx_stats.syncp);
 	u64_stats_inc(&q->rx_stats.c[PL_RX_POLLS]);
@@ -102,6 +106,7 @@ static void pl_queue_down(struct pl_priv *priv, unsigned int qi)
 	napi_disable(&q->napi);
 	pl_tx_clean(q, 0);
 	pl_tx_drain(q);
+	pl_rx_discard(q);
 	pl_tx_ring_free(q);
 	pl_rx_ring_free(q);
 	netif_napi_del(&q->napi);
@@ -129,6 +134,7 @@ static int pl_up(struct pl_priv *priv)
 		if (err)
 			goto err_queues_down;
 	}
+	WRITE_ONCE(priv->up, true);
 	pl_writel(priv, PLHW_REG_CTRL, pl_ctrl(priv->dev));
 	/* a link change latched while masked fires now */
 	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
@@ -148,6 +154,11 @@ static void pl_down(struct pl_priv *priv)
 {
 	unsigned int qi;
 
+	/* not up: a reconfiguration failed to bring it back */
+	if (!priv->up)
+		return;
+	/* TX completions must not wake what we stop here */
+	WRITE_ONCE(priv->up, false);
 	netif_tx_disable(priv->dev);
 	pl_writel(priv, PLHW_REG_MISC_MASK, 1);
 	pl_writel(priv, PLHW_REG_CTRL, 0);
@@ -193,6 +204,7 @@ int pl_reconfigure(struct pl_priv *priv, u32 rx_ring_size, u32 tx_ring_size)
 	if (err) {
 		priv->rx_ring_size = old_rx;
 		priv->tx_ring_size = old_tx;
+		/* if even that fails, pl_down() knows there is nothing up */
 		if (pl_up(priv))
 			netdev_err(priv->dev, "cannot restart after a failed reconfiguration\n");
 	}
@@ -249,13 +261,14 @@ static void pl_get_stats64(struct net_device *dev,
 		stats->rx_bytes += c.rx[PL_RX_BYTES];
 		stats->rx_length_errors += c.rx[PL_RX_DROP_RUNT] +
 					   c.rx[PL_RX_DROP_OVERSIZE];
-		stats->rx_frame_errors += c.rx[PL_RX_DROP_DESC_ERR];
-		stats->rx_dropped += c.rx[PL_RX_DROP_NOMEM];
+		stats->rx_length_errors += c.rx[PL_RX_DROP_DESC_ERR];
+		stats->rx_dropped += c.rx[PL_RX_DROP_NOMEM] +
+				     c.rx[PL_RX_DROP_DOWN];
 		stats->tx_packets += c.tx[PL_TX_PACKETS];
 		stats->tx_bytes += c.tx[PL_TX_BYTES];
 		stats->tx_dropped += c.tx[PL_TX_DROP_DMA_ERR];
 	}
-	stats->rx_errors = stats->rx_length_errors + stats->rx_frame_errors;
+	stats->rx_errors = stats->rx_length_errors;
 	stats->rx_missed_errors = pl_read_hw_stat(priv, PLHW_STAT_RX_MISSED);
 }
 
@@ -290,6 +303,7 @@ static int pl_init(struct net_device *dev)
 	priv->num_queues = 1;
 	priv->rx_ring_size = PL_RING_DEFAULT;
 	priv->tx_ring_size = PL_RING_DEFAULT;
+	priv->max_descs = pl_readl(priv, PLHW_REG_MAX_DESCS);
 	netif_set_tso_max_size(dev, pl_readl(priv, PLHW_REG_TSO_MAX));
 	netif_set_tso_max_segs(dev, pl_readl(priv, PLHW_REG_TSO_MAX_SEGS));
 	return 0;

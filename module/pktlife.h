@@ -63,6 +63,7 @@ enum pl_rx_stat {
 	PL_RX_DROP_OVERSIZE,	/* longer than MTU + Ethernet + VLAN */
 	PL_RX_DROP_DESC_ERR,	/* the NIC flagged the descriptor */
 	PL_RX_DROP_NOMEM,	/* no skb */
+	PL_RX_DROP_DOWN,	/* in the ring when the device went down */
 	PL_RX_ALLOC_FAIL,	/* no page to post */
 	PL_RX_POLLS,		/* NAPI polls */
 	PL_RX_NUM_STATS
@@ -195,6 +196,8 @@ struct pl_queue {
  *	together), never for the datapath.  RCU-protected.
  * @hw: the NIC port this end drives
  * @dmadev: the device to DMA-map for
+ * @up: the queues and vectors are set up (pl_up() succeeded)
+ * @max_descs: descriptors the NIC takes for one TX frame
  * @num_queues: queues in use
  * @rx_ring_size: RX ring entries (ethtool -G)
  * @tx_ring_size: TX ring entries
@@ -205,6 +208,8 @@ struct pl_priv {
 	struct net_device __rcu *peer;
 	struct plhw_port *hw;
 	struct device *dmadev;
+	bool up;
+	u32 max_descs;
 	u32 num_queues;
 	u32 rx_ring_size;
 	u32 tx_ring_size;
@@ -243,6 +248,8 @@ int pl_rx_ring_alloc(struct pl_queue *q, u32 len);
 void pl_rx_ring_free(struct pl_queue *q);
 void pl_rx_ring_start(struct pl_queue *q);
 int pl_rx_poll(struct pl_queue *q, int budget);
+bool pl_rx_starved(const struct pl_queue *q);
+void pl_rx_discard(struct pl_queue *q);
 
 /* tx.c */
 int pl_tx_ring_alloc(struct pl_queue *q, u32 len);

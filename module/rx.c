@@ -150,15 +150,22 @@ static u16 pl_rx_status(const struct plhw_rx_desc *d)
 	return le16_to_cpu(READ_ONCE(d->status));
 }
 
+/* Buffers posted to the NIC and not cleaned yet: [rx_ntc, rx_ntu). */
+static u32 pl_rx_posted(const struct pl_queue *q)
+{
+	return (q->rx_ntu - q->rx_ntc) & (q->rx_len - 1);
+}
+
 /*
  * The number of descriptors of the frame starting at @i, or 0 if the NIC
- * has not finished writing it.
+ * has not finished writing it.  Only posted descriptors are looked at:
+ * the others hold what the NIC wrote in them last time round.
  */
 static u32 pl_rx_frame_descs(struct pl_queue *q, u32 i)
 {
-	u32 mask = q->rx_len - 1, n;
+	u32 mask = q->rx_len - 1, posted = pl_rx_posted(q), n;
 
-	for (n = 1; n <= q->rx_len - 1; n++) {
+	for (n = 1; n <= posted; n++) {
 		u16 status = pl_rx_status(&q->rx_ring[(i + n - 1) & mask]);
 
 		if (!(status & PLHW_DESC_DD))
@@ -236,6 +243,26 @@ static struct sk_buff *pl_rx_build(struct pl_queue *q, u32 i, u32 n, u32 len,
 	return skb;
 }
 
+/* No buffer is posted: the NIC can raise no RX event to get us going. */
+bool pl_rx_starved(const struct pl_queue *q)
+{
+	return !pl_rx_posted(q);
+}
+
+/* The NIC let go of the ring: count the frames it wrote that we never took. */
+void pl_rx_discard(struct pl_queue *q)
+{
+	u32 n = 0, k;
+
+	while ((k = pl_rx_frame_descs(q, q->rx_ntc))) {
+		q->rx_ntc = (q->rx_ntc + k) & (q->rx_len - 1);
+		n++;
+	}
+	u64_stats_update_begin(&q->rx_stats.syncp);
+	u64_stats_add(&q->rx_stats.c[PL_RX_DROP_DOWN], n);
+	u64_stats_update_end(&q->rx_stats.syncp);
+}
+
 /**
  * pl_rx_poll() - receive up to @budget frames
  * @q: the queue
@@ -300,7 +327,7 @@ next:
 		q->rx_ntc = (i + n) & mask;
 	}
 
-	if (done)
+	if (done || !pl_rx_posted(q))
 		pl_rx_refill(q);
 
 	u64_stats_update_begin(&q->rx_stats.syncp);

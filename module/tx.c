@@ -13,6 +13,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
+#include <net/ipv6.h>
 
 #include "pktlife.h"
 
@@ -98,10 +99,21 @@ netdev_features_t pl_features_check(struct sk_buff *skb,
 	/* The TSO engine cuts plain TCP over IPv4/IPv6, headers in one
 	 * descriptor's reach; anything else is segmented by the stack.
 	 */
-	if (skb_is_gso(skb) &&
-	    (skb->encapsulation ||
-	     skb_tcp_all_headers(skb) > min_t(u32, skb_headlen(skb), 255)))
-		features &= ~NETIF_F_GSO_MASK;
+	struct pl_priv *priv = netdev_priv(dev);
+
+	if (skb_is_gso(skb)) {
+		u32 hdr_len = skb_tcp_all_headers(skb);
+
+		if (skb->encapsulation || hdr_len > 255 ||
+		    hdr_len > skb_headlen(skb) ||
+		    hdr_len + skb_shinfo(skb)->gso_size > PLHW_TSO_SEG_MAX ||
+		    ((skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6) &&
+		     ipv6_hdr(skb)->nexthdr != IPPROTO_TCP))
+			features &= ~NETIF_F_GSO_MASK;
+	}
+	/* more buffers than the NIC takes: the stack linearizes the frame */
+	if (skb_shinfo(skb)->nr_frags + 1 > priv->max_descs)
+		features &= ~NETIF_F_SG;
 	return features;
 }
 
@@ -167,7 +179,11 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	q->tx_bufs[first].bytes = bytes;
 
 	skb_tx_timestamp(skb);
-	/* Once the doorbell rings, NAPI may complete and free the skb. */
+	/* Publish the buffers before the index that covers them; pairs
+	 * with smp_rmb() in pl_tx_clean().  Once the doorbell rings, NAPI
+	 * may complete and free the skb.
+	 */
+	smp_wmb();
 	WRITE_ONCE(q->tx_ntu, (i + 1) & mask);
 
 	u64_stats_update_begin(&q->tx_stats.syncp);
@@ -202,7 +218,7 @@ err_drop:
 	u64_stats_update_end(&q->tx_stats.syncp);
 	dev_kfree_skb_any(skb);
 	/* frames batched before this one still need their doorbell */
-	if (!netdev_xmit_more() && q->tx_ntu != first)
+	if (!netdev_xmit_more())
 		pl_writel(priv, PLHW_Q(q->index) + PLHW_TXQ_TAIL, q->tx_ntu);
 	return NETDEV_TX_OK;
 }
@@ -218,6 +234,10 @@ void pl_tx_clean(struct pl_queue *q, int budget)
 	u32 mask = q->tx_len - 1, ntc = q->tx_ntc, ntu = READ_ONCE(q->tx_ntu);
 	unsigned int pkts = 0, bytes = 0;
 
+	/* Read the buffers only after the index; pairs with smp_wmb() in
+	 * pl_start_xmit().
+	 */
+	smp_rmb();
 	while (ntc != ntu) {
 		struct pl_tx_buf *first = &q->tx_bufs[ntc];
 		u32 eop = first->eop, i;
@@ -240,8 +260,9 @@ void pl_tx_clean(struct pl_queue *q, int budget)
 	/* The xmit path reads it to count free descriptors. */
 	WRITE_ONCE(q->tx_ntc, ntc);
 
-	if (!netif_txq_completed_wake(txq, pkts, bytes, pl_tx_free(q),
-				      PL_TX_WAKE_THRS)) {
+	if (!__netif_txq_completed_wake(txq, pkts, bytes, pl_tx_free(q),
+					PL_TX_WAKE_THRS,
+					!READ_ONCE(q->priv->up))) {
 		u64_stats_update_begin(&q->txc_stats.syncp);
 		u64_stats_inc(&q->txc_stats.c[PL_TXC_WAKES]);
 		u64_stats_update_end(&q->txc_stats.syncp);

@@ -86,7 +86,8 @@ void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq)
 		u32 n, len, nsegs = 0, id = 0;
 		u64 tstamp = 0, free_at;
 
-		for (n = 0; n < PLHW_TX_MAX_DESCS; n++) {
+		/* Find the frame's EOP; a chain still open waits for more. */
+		for (n = 0; ; n++) {
 			u32 i = (txq->head + n) & mask;
 
 			if (i == txq->tail)
@@ -97,8 +98,8 @@ void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq)
 				break;
 			}
 		}
-		if (!eop && n < PLHW_TX_MAX_DESCS && ((txq->head + n) & mask) == txq->tail)
-			break;	/* the driver has not rung for the rest yet */
+		if (!eop)
+			break;
 
 		/* A rate-limited wire takes a frame only once it is free. */
 		free_at = READ_ONCE(port->wire.free_at);
@@ -108,10 +109,9 @@ void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq)
 			break;
 		}
 
-		if (!eop) {
-			/* a chain longer than the NIC takes: drop it */
+		if (n > PLHW_TX_MAX_DESCS) {
+			/* a chain longer than the NIC takes: drop the frame */
 			txq->stats[PLHW_STAT_TX_DESC_ERR]++;
-			eop = &txq->ring[(txq->head + n - 1) & mask];
 		} else {
 			len = plhw_tx_gather(txq, n);
 			if (len)

@@ -225,6 +225,8 @@ static u64 plhw_stat(struct plhw_port *port, unsigned int n)
 
 	if (n == PLHW_STAT_WIRE_CORRUPTED)
 		return atomic64_read(&port->wire.corrupted);
+	if (n == PLHW_STAT_WIRE_DROPPED)
+		return atomic64_read(&port->wire.dropped);
 	for (q = 0; q < port->num_queues; q++)
 		sum += READ_ONCE(port->txq[q].stats[n]) +
 		       READ_ONCE(port->rxq[q].stats[n]);
@@ -266,6 +268,14 @@ static u32 plhw_read_queue(struct plhw_port *port, unsigned int q, u32 reg)
 	u32 val;
 
 	switch (reg) {
+	case PLHW_TXQ_BASE_LO:
+		return lower_32_bits(txq->base);
+	case PLHW_TXQ_BASE_HI:
+		return upper_32_bits(txq->base);
+	case PLHW_RXQ_BASE_LO:
+		return lower_32_bits(rxq->base);
+	case PLHW_RXQ_BASE_HI:
+		return upper_32_bits(rxq->base);
 	case PLHW_TXQ_LEN:
 		return txq->len;
 	case PLHW_TXQ_HEAD:
@@ -380,9 +390,14 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 		return plhw_read_queue(hw, q, reg & 0xff);
 	}
 	if (reg >= PLHW_REG_STAT_LO(0) && reg < PLHW_REG_STAT_LO(PLHW_NUM_STATS)) {
-		u64 stat = plhw_stat(hw, (reg - PLHW_REG_STAT_LO(0)) / 8);
+		unsigned int n = (reg - PLHW_REG_STAT_LO(0)) / 8;
+		u64 stat;
 
-		return reg & 4 ? upper_32_bits(stat) : lower_32_bits(stat);
+		if (reg & 4)
+			return READ_ONCE(hw->stat_hi[n]);
+		stat = plhw_stat(hw, n);
+		WRITE_ONCE(hw->stat_hi[n], upper_32_bits(stat));
+		return lower_32_bits(stat);
 	}
 
 	switch (reg) {

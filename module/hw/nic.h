@@ -24,9 +24,10 @@
 #define PLHW_TSO_MAX		65536	/* largest frame to segment */
 #define PLHW_TSO_MAX_SEGS	1024
 #define PLHW_TX_BUF		(PLHW_TSO_MAX + 256)	/* gather buffer */
-#define PLHW_SEG_BUF		(16 * 1024)	/* one TSO segment */
+#define PLHW_SEG_BUF		PLHW_TSO_SEG_MAX	/* one TSO segment */
 #define PLHW_TX_MAX_DESCS	32	/* descriptors per TX frame */
 #define PLHW_RX_MAX_DESCS	8	/* buffers per RX frame */
+#define PLHW_WIRE_MAX_FRAMES	4096	/* frames a delaying wire holds */
 
 struct platform_device;
 struct dentry;
@@ -88,6 +89,7 @@ struct plhw_frame {
 struct plhw_wire {
 	spinlock_t lock;		/* protects frames, free_at */
 	struct list_head frames;	/* in flight, by arrival */
+	u32 nr_frames;
 	struct hrtimer timer;		/* delivers the first of frames */
 	u64 free_at;			/* the wire is busy until then (rate) */
 	u32 latency_us;			/* debugfs knobs */
@@ -95,6 +97,7 @@ struct plhw_wire {
 	atomic_t corrupt;		/* frames still to corrupt */
 	atomic_t next_id;
 	atomic64_t corrupted;
+	atomic64_t dropped;
 };
 
 struct plhw_port {
@@ -105,6 +108,7 @@ struct plhw_port {
 	u32 ctrl;
 	u32 num_queues;
 	u32 clock_hi;			/* latched by reading CLOCK_LO */
+	u32 stat_hi[PLHW_NUM_STATS];	/* latched by reading STAT_LO */
 	struct plhw_txq txq[PLHW_MAX_QUEUES];
 	struct plhw_rxq rxq[PLHW_MAX_QUEUES];
 	struct plhw_vec vec[PLHW_NUM_VECS];

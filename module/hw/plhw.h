@@ -42,7 +42,7 @@ struct plhw_port;
 #define PLHW_REG_MISC_MASK	0x0024	/* rw, 1 = the link vector is masked */
 #define PLHW_REG_TSO_MAX_SEGS	0x0028	/* ro, segments per TSO frame, max */
 
-/* Port counters, 64 bits as two registers: LO first, then HI. */
+/* Port counters, 64 bits as two registers: reading LO latches HI. */
 #define PLHW_REG_STAT_LO(n)	(0x0100 + 8 * (n))
 #define PLHW_REG_STAT_HI(n)	(0x0104 + 8 * (n))
 
@@ -60,6 +60,7 @@ enum plhw_stat {
 	PLHW_STAT_RX_CSUM_BAD,
 	PLHW_STAT_RX_CSUM_NONE,
 	PLHW_STAT_WIRE_CORRUPTED, /* frames this port sent corrupted (test knob) */
+	PLHW_STAT_WIRE_DROPPED,	/* frames the wire could not hold */
 	PLHW_NUM_STATS
 };
 
@@ -80,7 +81,7 @@ enum plhw_stat {
 #define  PLHW_QCTRL_ENABLE	BIT(0)	/* enabling resets HEAD and TAIL to 0 */
 #define PLHW_IRQ_MASK		0x40	/* rw, 1 = masked */
 #define PLHW_IRQ_RX_USECS	0x44	/* rw, moderation: hold RX events ... */
-#define PLHW_IRQ_RX_FRAMES	0x48	/* ... until this many (0 = 1) */
+#define PLHW_IRQ_RX_FRAMES	0x48	/* ... or until this many (0: no limit) */
 #define PLHW_IRQ_TX_USECS	0x4c
 #define PLHW_IRQ_TX_FRAMES	0x50
 #define PLHW_IRQ_CAUSE		0x54	/* ro, read to clear: why it fired */
@@ -89,6 +90,7 @@ enum plhw_stat {
 #define  PLHW_CAUSE_LINK	BIT(2)	/* PLHW_STATUS_LINK changed */
 
 #define PLHW_MAX_QUEUES		8
+#define PLHW_TSO_SEG_MAX	16384	/* TSO: headers + MSS of one segment */
 #define PLHW_MAX_IRQ_USECS	10000
 #define PLHW_MAX_IRQ_FRAMES	1024
 
@@ -117,7 +119,6 @@ enum plhw_stat {
 #define PLHW_TXD_EOP		BIT(0)	/* last descriptor of the frame */
 #define PLHW_TXD_CSUM		BIT(1)	/* insert a checksum (csum_start/offset) */
 #define PLHW_TXD_TSO		BIT(2)	/* segment (mss, hdr_len); implies CSUM */
-#define PLHW_TXD_TSTAMP		BIT(3)	/* report the TX time in the writeback */
 
 /**
  * struct plhw_tx_desc - one buffer of a frame to send
@@ -158,7 +159,7 @@ struct plhw_tx_desc {
  * @buf_len: buffer size, written by the driver
  * @len: bytes written into this buffer
  * @status: PLHW_DESC_* and PLHW_RXD_* (checksum results on the EOP buffer)
- * @hash: flow hash of the frame
+ * @hash: flow hash of the frame (0: no RSS engine yet)
  * @frame_id: the sender's id of the frame
  */
 struct plhw_rx_desc {

@@ -36,6 +36,7 @@ static enum hrtimer_restart plhw_wire_timer(struct hrtimer *timer)
 			break;
 		}
 		list_del(&f->node);
+		wire->nr_frames--;
 		if (peer)
 			plhw_rx_frame(peer, f->data, f->len, f->arrive, f->id);
 		kfree(f);
@@ -54,6 +55,7 @@ void plhw_wire_init(struct plhw_wire *wire)
 	atomic_set(&wire->corrupt, 0);
 	atomic_set(&wire->next_id, 0);
 	atomic64_set(&wire->corrupted, 0);
+	atomic64_set(&wire->dropped, 0);
 }
 
 /* Frames still on the wire are lost, as when a cable is pulled. */
@@ -67,6 +69,7 @@ void plhw_wire_stop(struct plhw_wire *wire)
 		list_del(&f->node);
 		kfree(f);
 	}
+	wire->nr_frames = 0;
 	spin_unlock_bh(&wire->lock);
 }
 
@@ -120,7 +123,9 @@ void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 	if (arrive <= now && list_empty(&wire->frames)) {
 		plhw_rx_frame(peer, data, len, arrive, *id);
 	} else {
-		f = kmalloc(struct_size(f, data, len), GFP_ATOMIC);
+		f = NULL;
+		if (wire->nr_frames < PLHW_WIRE_MAX_FRAMES)
+			f = kmalloc(struct_size(f, data, len), GFP_ATOMIC);
 		if (f) {
 			f->arrive = arrive;
 			f->id = *id;
@@ -130,6 +135,10 @@ void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 				hrtimer_start(&wire->timer, ns_to_ktime(arrive),
 					      HRTIMER_MODE_ABS_SOFT);
 			list_add_tail(&f->node, &wire->frames);
+			wire->nr_frames++;
+		} else {
+			/* a wire that holds too much loses frames */
+			atomic64_inc(&wire->dropped);
 		}
 	}
 	spin_unlock_bh(&wire->lock);
