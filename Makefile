@@ -83,14 +83,19 @@ $(CHECKPATCH):
 CHECKPATCH_FLAGS := --no-tree --strict --terse --show-types \
 	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES
 
+KSRC := $(wildcard $(TOP)/module/*.[ch] $(TOP)/module/*/*.[ch])
+KSRC_TRACE := $(filter %trace.h,$(KSRC))
+
 # compat.h is the one place allowed to test kernel versions, and it mirrors
-# the kernel's own multi-use macros.
+# the kernel's own multi-use macros; TRACE_EVENT() has a layout of its own.
 lint: $(CHECKPATCH)
 	$(Q)$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
-		-f $(filter-out %/compat.h,$(wildcard $(TOP)/module/*.[ch] $(TOP)/module/*/*.[ch]))
+		-f $(filter-out %/compat.h $(KSRC_TRACE),$(KSRC))
 	$(Q)$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
 		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_REUSE \
 		-f $(TOP)/module/compat.h
+	$(Q)$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
+		--ignore PARENTHESIS_ALIGNMENT,OPEN_ENDED_LINE -f $(KSRC_TRACE)
 
 check: deps
 	$(Q)$(TOP)/tools/check.sh

@@ -7,6 +7,9 @@
 
 #include "pktlife.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 static int __init pl_module_init(void)
 {
 	int err;

@@ -7,6 +7,7 @@
 #include <linux/netdevice.h>
 
 #include "pktlife.h"
+#include "trace.h"
 
 /* A queue's vector fired: the NIC masked it until we unmask it. */
 static void pl_queue_irq(void *data)
@@ -40,9 +41,10 @@ static void pl_link_irq(void *data)
 static int pl_poll(struct napi_struct *napi, int budget)
 {
 	struct pl_queue *q = container_of(napi, struct pl_queue, napi);
-	int done = 0;
+	int done = 0, tx_done;
 
-	pl_tx_clean(q, budget);
+	trace_pl_poll_begin(q->priv->dev, q->index, budget);
+	tx_done = pl_tx_clean(q, budget);
 	if (budget) {
 		done = pl_rx_poll(q, budget);
 		/* Nothing posted, so no RX event will come: poll again. */
@@ -53,6 +55,7 @@ static int pl_poll(struct napi_struct *napi, int budget)
 	u64_stats_update_begin(&q->rx_stats.syncp);
 	u64_stats_inc(&q->rx_stats.c[PL_RX_POLLS]);
 	u64_stats_update_end(&q->rx_stats.syncp);
+	trace_pl_poll_end(q->priv->dev, q->index, budget, done, tx_done);
 
 	/*
 	 * Events that came while the vector was masked are latched by the

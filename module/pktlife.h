@@ -138,6 +138,7 @@ struct pl_tx_buf {
 	bool is_page;		/* mapped with skb_frag_dma_map() */
 	u16 eop;		/* first buffer: index of the frame's last */
 	u32 bytes;		/* first buffer: bytes on the wire, for BQL */
+	u64 xmit_ns;		/* first buffer: when xmit took it, if traced */
 };
 
 /**
@@ -158,6 +159,7 @@ struct pl_tx_buf {
  * @tx_len: TX ring entries
  * @tx_ntc: next TX descriptor to clean; written by NAPI
  * @tx_ntu: next TX descriptor to use; written under the TX queue lock
+ * @tx_unrung: frames queued since the last doorbell; TX queue lock
  * @rx_stats: RX counters
  * @tx_stats: TX counters
  * @txc_stats: TX completion counters
@@ -182,6 +184,7 @@ struct pl_queue {
 	u32 tx_len;
 	u32 tx_ntc;
 	u32 tx_ntu;
+	u32 tx_unrung;
 
 	struct pl_rx_stats rx_stats;
 	struct pl_tx_stats tx_stats;
@@ -255,7 +258,7 @@ void pl_rx_discard(struct pl_queue *q);
 int pl_tx_ring_alloc(struct pl_queue *q, u32 len);
 void pl_tx_ring_free(struct pl_queue *q);
 void pl_tx_ring_start(struct pl_queue *q);
-void pl_tx_clean(struct pl_queue *q, int budget);
+int pl_tx_clean(struct pl_queue *q, int budget);
 void pl_tx_drain(struct pl_queue *q);
 netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev);
 netdev_features_t pl_features_check(struct sk_buff *skb,

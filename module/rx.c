@@ -16,6 +16,7 @@
 #include <linux/skbuff.h>
 
 #include "pktlife.h"
+#include "trace.h"
 
 int pl_rx_ring_alloc(struct pl_queue *q, u32 len)
 {
@@ -285,6 +286,7 @@ int pl_rx_poll(struct pl_queue *q, int budget)
 	while (done < budget) {
 		u32 i = q->rx_ntc, n, k, len = 0;
 		struct sk_buff *skb;
+		gro_result_t gro;
 		bool copied;
 		u16 status;
 
@@ -320,7 +322,11 @@ int pl_rx_poll(struct pl_queue *q, int budget)
 		skb->protocol = eth_type_trans(skb, dev);
 		pl_rx_csum(q, skb, status, &good, &bad, &none);
 		skb_record_rx_queue(skb, q->index);
-		napi_gro_receive(&q->napi, skb);
+		trace_pl_rx_skb(dev, skb, q->index,
+				le32_to_cpu(q->rx_ring[i].frame_id),
+				le64_to_cpu(q->rx_ring[i].tstamp), n, copied);
+		gro = napi_gro_receive(&q->napi, skb);
+		trace_pl_rx_gro(dev, skb, q->index, gro);
 		packets++;
 		bytes += len;
 next:

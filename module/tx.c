@@ -16,6 +16,7 @@
 #include <net/ipv6.h>
 
 #include "pktlife.h"
+#include "trace.h"
 
 int pl_tx_ring_alloc(struct pl_queue *q, u32 len)
 {
@@ -34,6 +35,7 @@ int pl_tx_ring_alloc(struct pl_queue *q, u32 len)
 	q->tx_len = len;
 	q->tx_ntc = 0;
 	q->tx_ntu = 0;
+	q->tx_unrung = 0;
 	return 0;
 }
 
@@ -117,6 +119,14 @@ netdev_features_t pl_features_check(struct sk_buff *skb,
 	return features;
 }
 
+/* Under the TX queue lock: tell the NIC of everything queued so far. */
+static void pl_tx_ring_doorbell(struct pl_queue *q)
+{
+	trace_pl_tx_doorbell(q->priv->dev, q->index, q->tx_ntu, q->tx_unrung);
+	q->tx_unrung = 0;
+	pl_writel(q->priv, PLHW_Q(q->index) + PLHW_TXQ_TAIL, q->tx_ntu);
+}
+
 netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct pl_priv *priv = netdev_priv(dev);
@@ -129,6 +139,7 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	u16 cmd = 0;
 	dma_addr_t dma;
 
+	trace_pl_xmit(dev, skb, q->index, nr_frags + 1);
 	if (unlikely(pl_tx_free(q) < nr_frags + 1)) {
 		/* the stop below should have prevented this */
 		netif_tx_stop_queue(txq);
@@ -177,6 +188,8 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	q->tx_bufs[first].skb = skb;
 	q->tx_bufs[first].eop = i;
 	q->tx_bufs[first].bytes = bytes;
+	q->tx_bufs[first].xmit_ns = trace_pl_tx_complete_enabled() ?
+				    ktime_get_ns() : 0;
 
 	skb_tx_timestamp(skb);
 	/* Publish the buffers before the index that covers them; pairs
@@ -196,11 +209,12 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (!netif_txq_maybe_stop(txq, pl_tx_free(q), PL_TX_STOP_THRS,
 				  PL_TX_WAKE_THRS))
 		u64_stats_inc(&q->tx_stats.c[PL_TX_STOPS]);
+	q->tx_unrung++;
 	/* A stopped queue rings too: nothing else would send what waits. */
 	if (__netdev_tx_sent_queue(txq, bytes, netdev_xmit_more())) {
 		u64_stats_inc(&q->tx_stats.c[PL_TX_DOORBELLS]);
 		u64_stats_update_end(&q->tx_stats.syncp);
-		pl_writel(priv, PLHW_Q(q->index) + PLHW_TXQ_TAIL, q->tx_ntu);
+		pl_tx_ring_doorbell(q);
 	} else {
 		u64_stats_update_end(&q->tx_stats.syncp);
 	}
@@ -219,7 +233,7 @@ err_drop:
 	dev_kfree_skb_any(skb);
 	/* frames batched before this one still need their doorbell */
 	if (!netdev_xmit_more())
-		pl_writel(priv, PLHW_Q(q->index) + PLHW_TXQ_TAIL, q->tx_ntu);
+		pl_tx_ring_doorbell(q);
 	return NETDEV_TX_OK;
 }
 
@@ -227,8 +241,10 @@ err_drop:
  * pl_tx_clean() - reclaim what the NIC has sent
  * @q: the queue
  * @budget: NAPI budget (0 from netpoll); TX work is not counted against it
+ *
+ * Return: skbs completed.
  */
-void pl_tx_clean(struct pl_queue *q, int budget)
+int pl_tx_clean(struct pl_queue *q, int budget)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(q->priv->dev, q->index);
 	u32 mask = q->tx_len - 1, ntc = q->tx_ntc, ntu = READ_ONCE(q->tx_ntu);
@@ -253,6 +269,11 @@ void pl_tx_clean(struct pl_queue *q, int budget)
 		}
 		pkts++;
 		bytes += first->bytes;
+		trace_pl_tx_complete(q->priv->dev, first->skb, q->index,
+				     le32_to_cpu(q->tx_ring[eop].frame_id),
+				     le16_to_cpu(q->tx_ring[eop].nsegs),
+				     le64_to_cpu(q->tx_ring[eop].tstamp),
+				     first->xmit_ns);
 		napi_consume_skb(first->skb, budget);
 		first->skb = NULL;
 		ntc = (eop + 1) & mask;
@@ -272,6 +293,7 @@ void pl_tx_clean(struct pl_queue *q, int budget)
 		u64_stats_add(&q->txc_stats.c[PL_TXC_COMPLETED], pkts);
 		u64_stats_update_end(&q->txc_stats.syncp);
 	}
+	return pkts;
 }
 
 /* The NIC's queue is off: free what it never sent. */

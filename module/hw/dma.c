@@ -8,6 +8,7 @@
 #include <linux/string.h>
 
 #include "nic.h"
+#include "plhw_trace.h"
 
 /* Write back the EOP descriptor of a frame: results first, DD last. */
 static void plhw_tx_writeback(struct plhw_tx_desc *eop, u64 tstamp, u32 id,
@@ -181,11 +182,13 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 	spin_lock_bh(&rxq->lock);
 	if (!rxq->enabled || !(READ_ONCE(port->ctrl) & PLHW_CTRL_ENABLE)) {
 		rxq->stats[PLHW_STAT_RX_MISSED]++;
+		trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, 0, 0);
 		goto out_unlock;
 	}
 	n = plhw_rx_buffers(rxq, len, &fits);
 	if (!n) {
 		rxq->stats[PLHW_STAT_RX_MISSED]++;
+		trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, 0, 0);
 		goto out_unlock;
 	}
 	if (READ_ONCE(port->ctrl) & PLHW_CTRL_RXCSUM)
@@ -221,6 +224,8 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 		d->status = cpu_to_le16(status);
 	}
 	WRITE_ONCE(rxq->head, (rxq->head + n) & mask);
+	trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, n,
+			     csum | PLHW_DESC_DD | PLHW_DESC_EOP);
 	rxq->stats[PLHW_STAT_RX_FRAMES]++;
 	rxq->stats[PLHW_STAT_RX_BYTES] += len;
 	spin_unlock_bh(&rxq->lock);

@@ -14,6 +14,9 @@
 
 #include "nic.h"
 
+#define CREATE_TRACE_POINTS
+#include "plhw_trace.h"
+
 static DEFINE_IDA(plhw_ida);
 /* Serialises cabling and uncabling of ports. */
 static DEFINE_MUTEX(plhw_cable_lock);
@@ -50,6 +53,9 @@ static bool plhw_vec_fire_locked(struct plhw_vec *v)
 	}
 	v->masked = true;	/* auto-mask, as MSI-X vectors of NICs do */
 	v->pending = false;
+	trace_pl_hw_irq(v->port->id, v->index, v->cause, v->rx_events,
+			v->tx_events, v->first_ns ? plhw_clock() - v->first_ns : 0);
+	v->first_ns = 0;
 	v->rx_events = 0;
 	v->tx_events = 0;
 	if (v->armed) {
@@ -91,6 +97,8 @@ void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 	bool fire = false;
 
 	spin_lock_bh(&v->lock);
+	if (!v->first_ns)
+		v->first_ns = plhw_clock();
 	if (rx) {
 		v->cause |= PLHW_CAUSE_RX;
 		events = ++v->rx_events;
@@ -513,6 +521,8 @@ static struct plhw_port *plhw_port_alloc(void)
 		struct plhw_vec *v = &port->vec[q];
 
 		spin_lock_init(&v->lock);
+		v->port = port;
+		v->index = q;
 		hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		v->timer.function = plhw_vec_timer;
 		v->masked = true;

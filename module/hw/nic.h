@@ -34,6 +34,9 @@ struct dentry;
 
 struct plhw_vec {
 	spinlock_t lock;		/* protects the fields below */
+	struct plhw_port *port;
+	unsigned int index;
+	u64 first_ns;			/* first event not yet signalled */
 	plhw_irq_handler_t handler;
 	void *data;
 	bool masked;

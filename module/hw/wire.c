@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 
 #include "nic.h"
+#include "plhw_trace.h"
 
 /* Preamble, start delimiter, FCS and inter-frame gap: bytes on the wire
  * that the frame in memory does not have.
@@ -92,7 +93,9 @@ void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 	struct plhw_port *peer;
 	struct plhw_frame *f;
 
-	*id = (u32)atomic_inc_return(&wire->next_id);
+	/* the port in the top byte: ids are unique across ports */
+	*id = ((u32)port->id << 24) |
+	      ((u32)atomic_inc_return(&wire->next_id) & 0xffffff);
 	*tstamp = now;
 
 	rcu_read_lock();
@@ -119,6 +122,7 @@ void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 	}
 	*tstamp = depart;
 	arrive = depart + (u64)latency_us * NSEC_PER_USEC;
+	trace_pl_hw_wire_tx(port->id, txq->index, *id, len, depart, arrive);
 
 	if (arrive <= now && list_empty(&wire->frames)) {
 		plhw_rx_frame(peer, data, len, arrive, *id);

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pktlife driver tracepoints: what only the driver knows of a packet.
+ *
+ * They add to the core's own events (napi:napi_poll, net:net_dev_xmit,
+ * net:netif_receive_skb, ...), carrying what joins them: the skb's address
+ * where there is an skb (as an identity, never to be dereferenced later)
+ * and the NIC's frame id, which stays the same from the sender's TX
+ * descriptor to the receiver's RX descriptor.  The NIC model's own events
+ * are in hw/trace.h.  Times are CLOCK_MONOTONIC ns, the NIC's clock.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM pktlife
+
+#if !defined(_PKTLIFE_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _PKTLIFE_TRACE_H
+
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/tracepoint.h>
+
+TRACE_EVENT(pl_poll_begin,
+	TP_PROTO(const struct net_device *dev, u16 queue, int budget),
+	TP_ARGS(dev, queue, budget),
+	TP_STRUCT__entry(
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(int, budget)
+	),
+	TP_fast_assign(
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->budget = budget;
+	),
+	TP_printk("ifindex=%d queue=%u budget=%d",
+		  __entry->ifindex, __entry->queue, __entry->budget)
+);
+
+TRACE_EVENT(pl_poll_end,
+	TP_PROTO(const struct net_device *dev, u16 queue, int budget,
+		 int rx_done, int tx_done),
+	TP_ARGS(dev, queue, budget, rx_done, tx_done),
+	TP_STRUCT__entry(
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(int, budget)
+		__field(int, rx_done)
+		__field(int, tx_done)
+	),
+	TP_fast_assign(
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->budget = budget;
+		__entry->rx_done = rx_done;
+		__entry->tx_done = tx_done;
+	),
+	TP_printk("ifindex=%d queue=%u budget=%d rx=%d tx=%d",
+		  __entry->ifindex, __entry->queue, __entry->budget,
+		  __entry->rx_done, __entry->tx_done)
+);
+
+/* An skb built from the RX ring, before GRO. */
+TRACE_EVENT(pl_rx_skb,
+	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
+		 u16 queue, u32 frame_id, u64 arrive_ns, u32 nbufs,
+		 bool copied),
+	TP_ARGS(dev, skb, queue, frame_id, arrive_ns, nbufs, copied),
+	TP_STRUCT__entry(
+		__field(const void *, skbaddr)
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(u32, len)
+		__field(u32, frame_id)
+		__field(u64, arrive_ns)
+		__field(u32, nbufs)
+		__field(u8, ip_summed)
+		__field(bool, copied)
+	),
+	TP_fast_assign(
+		__entry->skbaddr = skb;
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->len = skb->len;
+		__entry->frame_id = frame_id;
+		__entry->arrive_ns = arrive_ns;
+		__entry->nbufs = nbufs;
+		__entry->ip_summed = skb->ip_summed;
+		__entry->copied = copied;
+	),
+	TP_printk("skbaddr=%p ifindex=%d queue=%u len=%u frame=%#x arrive=%llu bufs=%u ip_summed=%u copied=%d",
+		  __entry->skbaddr, __entry->ifindex, __entry->queue,
+		  __entry->len, __entry->frame_id, __entry->arrive_ns,
+		  __entry->nbufs, __entry->ip_summed, __entry->copied)
+);
+
+/* What GRO did with it: the skb may be merged or freed by now. */
+TRACE_EVENT(pl_rx_gro,
+	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
+		 u16 queue, int result),
+	TP_ARGS(dev, skb, queue, result),
+	TP_STRUCT__entry(
+		__field(const void *, skbaddr)
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(int, result)
+	),
+	TP_fast_assign(
+		__entry->skbaddr = skb;
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->result = result;
+	),
+	TP_printk("skbaddr=%p ifindex=%d queue=%u result=%d",
+		  __entry->skbaddr, __entry->ifindex, __entry->queue,
+		  __entry->result)
+);
+
+TRACE_EVENT(pl_xmit,
+	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
+		 u16 queue, u32 descs),
+	TP_ARGS(dev, skb, queue, descs),
+	TP_STRUCT__entry(
+		__field(const void *, skbaddr)
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(u32, len)
+		__field(u16, gso_size)
+		__field(u16, gso_segs)
+		__field(u8, ip_summed)
+		__field(u32, descs)
+	),
+	TP_fast_assign(
+		__entry->skbaddr = skb;
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->len = skb->len;
+		__entry->gso_size = skb_shinfo(skb)->gso_size;
+		__entry->gso_segs = skb_shinfo(skb)->gso_segs;
+		__entry->ip_summed = skb->ip_summed;
+		__entry->descs = descs;
+	),
+	TP_printk("skbaddr=%p ifindex=%d queue=%u len=%u gso_size=%u gso_segs=%u ip_summed=%u descs=%u",
+		  __entry->skbaddr, __entry->ifindex, __entry->queue,
+		  __entry->len, __entry->gso_size, __entry->gso_segs,
+		  __entry->ip_summed, __entry->descs)
+);
+
+/* The doorbell rang for @batch frames queued since the last one. */
+TRACE_EVENT(pl_tx_doorbell,
+	TP_PROTO(const struct net_device *dev, u16 queue, u32 tail, u32 batch),
+	TP_ARGS(dev, queue, tail, batch),
+	TP_STRUCT__entry(
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(u32, tail)
+		__field(u32, batch)
+	),
+	TP_fast_assign(
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->tail = tail;
+		__entry->batch = batch;
+	),
+	TP_printk("ifindex=%d queue=%u tail=%u batch=%u",
+		  __entry->ifindex, __entry->queue, __entry->tail,
+		  __entry->batch)
+);
+
+/* The NIC sent the skb as @nsegs wire frames from @frame_id on. */
+TRACE_EVENT(pl_tx_complete,
+	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
+		 u16 queue, u32 frame_id, u32 nsegs, u64 depart_ns,
+		 u64 xmit_ns),
+	TP_ARGS(dev, skb, queue, frame_id, nsegs, depart_ns, xmit_ns),
+	TP_STRUCT__entry(
+		__field(const void *, skbaddr)
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(u32, frame_id)
+		__field(u32, nsegs)
+		__field(u64, depart_ns)
+		__field(u64, xmit_ns)
+	),
+	TP_fast_assign(
+		__entry->skbaddr = skb;
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->frame_id = frame_id;
+		__entry->nsegs = nsegs;
+		__entry->depart_ns = depart_ns;
+		__entry->xmit_ns = xmit_ns;
+	),
+	TP_printk("skbaddr=%p ifindex=%d queue=%u frame=%#x nsegs=%u depart=%llu xmit=%llu",
+		  __entry->skbaddr, __entry->ifindex, __entry->queue,
+		  __entry->frame_id, __entry->nsegs, __entry->depart_ns,
+		  __entry->xmit_ns)
+);
+
+#endif /* _PKTLIFE_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
