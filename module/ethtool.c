@@ -177,7 +177,57 @@ static int pl_set_ringparam(struct net_device *dev,
 	return pl_reconfigure(priv, ring->rx_pending, ring->tx_pending);
 }
 
+/* Interrupt moderation: the NIC holds a vector's RX (TX) events until
+ * usecs have passed since the first or frames have gathered.
+ */
+static int pl_get_coalesce(struct net_device *dev,
+			   struct ethtool_coalesce *ec,
+			   struct kernel_ethtool_coalesce *kec,
+			   struct netlink_ext_ack *extack)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	ec->rx_coalesce_usecs = priv->coal.rx_usecs;
+	ec->rx_max_coalesced_frames = priv->coal.rx_frames;
+	ec->tx_coalesce_usecs = priv->coal.tx_usecs;
+	ec->tx_max_coalesced_frames = priv->coal.tx_frames;
+	return 0;
+}
+
+static int pl_set_coalesce(struct net_device *dev,
+			   struct ethtool_coalesce *ec,
+			   struct kernel_ethtool_coalesce *kec,
+			   struct netlink_ext_ack *extack)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+	struct pl_coalesce coal = {
+		.rx_usecs = ec->rx_coalesce_usecs,
+		.rx_frames = ec->rx_max_coalesced_frames,
+		.tx_usecs = ec->tx_coalesce_usecs,
+		.tx_frames = ec->tx_max_coalesced_frames,
+	};
+
+	if (coal.rx_usecs > PLHW_MAX_IRQ_USECS ||
+	    coal.tx_usecs > PLHW_MAX_IRQ_USECS) {
+		NL_SET_ERR_MSG_MOD(extack, "usecs above "
+				   __stringify(PLHW_MAX_IRQ_USECS));
+		return -ERANGE;
+	}
+	if (coal.rx_frames > PLHW_MAX_IRQ_FRAMES ||
+	    coal.tx_frames > PLHW_MAX_IRQ_FRAMES) {
+		NL_SET_ERR_MSG_MOD(extack, "frames above "
+				   __stringify(PLHW_MAX_IRQ_FRAMES));
+		return -ERANGE;
+	}
+	priv->coal = coal;
+	if (netif_running(dev))
+		pl_write_coalesce(priv);
+	return 0;
+}
+
 const struct ethtool_ops pl_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
+				     ETHTOOL_COALESCE_MAX_FRAMES,
 	.get_drvinfo		= pl_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_sset_count		= pl_get_sset_count,
@@ -185,4 +235,6 @@ const struct ethtool_ops pl_ethtool_ops = {
 	.get_ethtool_stats	= pl_get_ethtool_stats,
 	.get_ringparam		= pl_get_ringparam,
 	.set_ringparam		= pl_set_ringparam,
+	.get_coalesce		= pl_get_coalesce,
+	.set_coalesce		= pl_set_coalesce,
 };

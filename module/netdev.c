@@ -67,6 +67,21 @@ static int pl_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/* Program ethtool -C into every queue's vector. */
+void pl_write_coalesce(struct pl_priv *priv)
+{
+	unsigned int qi;
+
+	for (qi = 0; qi < priv->num_queues; qi++) {
+		u32 base = PLHW_Q(qi);
+
+		pl_writel(priv, base + PLHW_IRQ_RX_USECS, priv->coal.rx_usecs);
+		pl_writel(priv, base + PLHW_IRQ_RX_FRAMES, priv->coal.rx_frames);
+		pl_writel(priv, base + PLHW_IRQ_TX_USECS, priv->coal.tx_usecs);
+		pl_writel(priv, base + PLHW_IRQ_TX_FRAMES, priv->coal.tx_frames);
+	}
+}
+
 static int pl_queue_up(struct pl_priv *priv, unsigned int qi)
 {
 	struct pl_queue *q = &priv->queues[qi];
@@ -138,6 +153,7 @@ static int pl_up(struct pl_priv *priv)
 			goto err_queues_down;
 	}
 	WRITE_ONCE(priv->up, true);
+	pl_write_coalesce(priv);
 	pl_writel(priv, PLHW_REG_CTRL, pl_ctrl(priv->dev));
 	/* a link change latched while masked fires now */
 	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
@@ -306,6 +322,7 @@ static int pl_init(struct net_device *dev)
 	priv->num_queues = 1;
 	priv->rx_ring_size = PL_RING_DEFAULT;
 	priv->tx_ring_size = PL_RING_DEFAULT;
+	/* zero: no moderation, an interrupt for every event */
 	priv->max_descs = pl_readl(priv, PLHW_REG_MAX_DESCS);
 	netif_set_tso_max_size(dev, pl_readl(priv, PLHW_REG_TSO_MAX));
 	netif_set_tso_max_segs(dev, pl_readl(priv, PLHW_REG_TSO_MAX_SEGS));

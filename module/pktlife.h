@@ -192,6 +192,14 @@ struct pl_queue {
 	struct pl_irq_stats irq_stats;
 };
 
+/* Interrupt moderation, as ethtool -C sets it; 0 frames: no frame limit. */
+struct pl_coalesce {
+	u32 rx_usecs;
+	u32 rx_frames;
+	u32 tx_usecs;
+	u32 tx_frames;
+};
+
 /**
  * struct pl_priv - one end of a pair
  * @dev: its net_device
@@ -204,6 +212,7 @@ struct pl_queue {
  * @num_queues: queues in use
  * @rx_ring_size: RX ring entries (ethtool -G)
  * @tx_ring_size: TX ring entries
+ * @coal: interrupt moderation of every queue (ethtool -C)
  * @queues: the queues
  */
 struct pl_priv {
@@ -216,6 +225,7 @@ struct pl_priv {
 	u32 num_queues;
 	u32 rx_ring_size;
 	u32 tx_ring_size;
+	struct pl_coalesce coal;
 	struct pl_queue queues[PLHW_MAX_QUEUES];
 };
 
@@ -245,6 +255,7 @@ void pl_link_unregister(void);
 void pl_netdev_setup(struct net_device *dev);
 void pl_queue_counters(struct pl_queue *q, struct pl_queue_counters *c);
 int pl_reconfigure(struct pl_priv *priv, u32 rx_ring_size, u32 tx_ring_size);
+void pl_write_coalesce(struct pl_priv *priv);
 
 /* rx.c */
 int pl_rx_ring_alloc(struct pl_queue *q, u32 len);

@@ -86,9 +86,9 @@ static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
  * @vec: the vector
  * @rx: RX (frame written) or TX (descriptors written back) event
  *
- * Interrupt moderation: the vector fires at once when its usecs setting is
- * 0 or its frames setting is reached, else when the usecs timer started by
- * the first held event expires.
+ * Interrupt moderation: with usecs 0 every event fires the vector at once;
+ * otherwise the first event starts a usecs timer and the vector fires when
+ * it expires or, if frames is not 0, when that many events have come.
  */
 void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 {
@@ -526,8 +526,6 @@ static struct plhw_port *plhw_port_alloc(void)
 		hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 		v->timer.function = plhw_vec_timer;
 		v->masked = true;
-		v->rx_frames = 1;
-		v->tx_frames = 1;
 	}
 	plhw_wire_init(&port->wire);
 	return port;

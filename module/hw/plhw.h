@@ -80,7 +80,7 @@ enum plhw_stat {
 #define PLHW_RXQ_CTRL		0x34
 #define  PLHW_QCTRL_ENABLE	BIT(0)	/* enabling resets HEAD and TAIL to 0 */
 #define PLHW_IRQ_MASK		0x40	/* rw, 1 = masked */
-#define PLHW_IRQ_RX_USECS	0x44	/* rw, moderation: hold RX events ... */
+#define PLHW_IRQ_RX_USECS	0x44	/* rw, moderation: hold RX events (0: never) */
 #define PLHW_IRQ_RX_FRAMES	0x48	/* ... or until this many (0: no limit) */
 #define PLHW_IRQ_TX_USECS	0x4c
 #define PLHW_IRQ_TX_FRAMES	0x50
