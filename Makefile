@@ -14,6 +14,7 @@
 # Outputs go to build/ only.  V=1 shows the commands.
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+SHELL := /bin/bash
 BUILD := $(TOP)/build
 
 ifeq ($(V),1)
@@ -46,7 +47,10 @@ define build_module
 	$(Q)cd $(BUILD)/$(call krel_of,$(1)) && \
 		cp -rs --remove-destination $(TOP)/Kbuild $(TOP)/module . && \
 		find . -xtype l -delete
-	$(Q)$(MAKE) -C $(1) M=$(BUILD)/$(call krel_of,$(1)) W=1 $(if $(Q),-s) modules
+	$(Q)$(MAKE) -C $(1) M=$(BUILD)/$(call krel_of,$(1)) W=1 $(if $(Q),-s) modules \
+		2>&1 | grep -v '^Skipping BTF generation' >&2; exit $${PIPESTATUS[0]}
+	$(Q)$(TOP)/tools/module-btf.sh $(call krel_of,$(1)) \
+		$(BUILD)/$(call krel_of,$(1))/module/pktlife.ko $(BUILD)
 	@echo "  MODULE  build/$(call krel_of,$(1))/module/pktlife.ko"
 endef
 

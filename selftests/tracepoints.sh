@@ -9,7 +9,7 @@ require_cmd ping
 pl_load
 tracing=/sys/kernel/tracing
 [ -d "$tracing/events/pktlife" ] || skip_all "no tracefs at $tracing"
-ktap_plan 3
+ktap_plan 4
 setup_ns NSA NSB
 pl_pair pla "$NSA" plb "$NSB"
 pl_addr "$NSA" pla 10.0.4.1/24
@@ -30,6 +30,16 @@ for e in $events; do
 	check_err $? "pktlife:$e does not exist"
 done
 log_test "every stage has its tracepoint"
+
+RET=0
+# tp_btf programs need the module's BTF, encoded against the kernel's
+[ -r /sys/kernel/btf/pktlife ]
+check_err $? "no /sys/kernel/btf/pktlife"
+if command -v bpftool >/dev/null; then
+	bpftool btf dump file /sys/kernel/btf/pktlife | grep -q "'btf_trace_pl_rx_skb'"
+	check_err $? "module BTF lacks btf_trace_pl_rx_skb"
+fi
+log_test "the module has BTF for its tracepoints"
 
 trace=$(mktemp)
 defer rm -f "$trace"
