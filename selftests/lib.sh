@@ -390,8 +390,24 @@ pl_delta_sum()
 	echo $sum
 }
 
+# pl_cmp A OP B: integers A and B compared by OP (eq ne lt le gt ge, as in
+# test(1)); status 2 if either is not an integer.
+pl_cmp()
+{
+	[[ $1 =~ ^-?[0-9]+$ && $3 =~ ^-?[0-9]+$ ]] || return 2
+	case $2 in
+	eq) (($1 == $3)) ;;
+	ne) (($1 != $3)) ;;
+	lt) (($1 < $3)) ;;
+	le) (($1 <= $3)) ;;
+	gt) (($1 > $3)) ;;
+	ge) (($1 >= $3)) ;;
+	*) return 2 ;;
+	esac
+}
+
 # check_delta S0 S1 NAME OP WANT [WHO]: the delta of counter NAME compared
-# (OP: eq ne lt le gt ge, as test(1)) with WANT; a missing counter fails.
+# (pl_cmp OP) with WANT; a missing counter fails.
 check_delta()
 {
 	local d
@@ -401,19 +417,15 @@ check_delta()
 		check_err 1 "${6:+$6 }$3: no such counter in ethtool -S"
 		return 1
 	fi
-	[ "$d" -"$4" "$5" ]
+	pl_cmp "$d" "$4" "$5"
 	check_err $? "${6:+$6 }$3 grew by $d, want -$4 $5"
 }
 
 # check_num GOT OP WANT MSG: a numeric comparison; a non-number fails.
 check_num()
 {
-	if ! [[ $1 =~ ^-?[0-9]+$ && $3 =~ ^-?[0-9]+$ ]]; then
-		check_err 1 "$4: got '$1', want -$2 '$3'"
-		return 1
-	fi
-	[ "$1" -"$2" "$3" ]
-	check_err $? "$4: got $1, want -$2 $3"
+	pl_cmp "$1" "$2" "$3"
+	check_err $? "$4: got '$1', want -$2 '$3'"
 }
 
 # pl_info_deltas WHO S0 S1 PATTERN: the non-zero deltas of the counters
