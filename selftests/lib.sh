@@ -303,6 +303,29 @@ pl_counters_flow() # A STATS_A B STATS_B: what A sent, B got
 	fi
 }
 
+# --- the pktlife tool ----------------------------------------------------------
+
+# A test keeps the pid of a running pktlife in TOOL_PID; defer pl_tool_stop
+# so that it never outlives the test.
+TOOL_PID=
+pl_tool_stop()
+{
+	[ -n "$TOOL_PID" ] && kill -KILL "$TOOL_PID" 2>/dev/null
+	TOOL_PID=
+}
+
+# pl_tool_counting STDERR_FILE: the tool has attached and counts.
+pl_tool_counting()
+{
+	grep -q '^pktlife: counting, Ctrl-C to stop$' "$1"
+}
+
+# pl_gone PID: the process has exited.
+pl_gone()
+{
+	! kill -0 "$1" 2>/dev/null
+}
+
 # --- NIC model (issue 3) ---
 #
 # Helpers for the tests of the NIC model: a pair that sends nothing of its

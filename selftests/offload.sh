@@ -85,23 +85,7 @@ size=$((SIZE_MB * 1024 * 1024))
 head -c $size /dev/urandom >"$tmp/tx"
 tx_sha=$(sha256sum <"$tmp/tx" | cut -d' ' -f1)
 
-TOOL_PID=
-stop_tool()
-{
-	[ -n "$TOOL_PID" ] && kill -KILL "$TOOL_PID" 2>/dev/null
-	TOOL_PID=
-}
-defer stop_tool
-
-counting()
-{
-	grep -q '^pktlife: counting, Ctrl-C to stop$' "$tmp/count.err"
-}
-
-gone()
-{
-	! kill -0 "$1" 2>/dev/null
-}
+defer pl_tool_stop
 
 # one_run TSO GRO: two results
 one_run()
@@ -116,7 +100,7 @@ one_run()
 
 	ip netns exec "$NSB" "$PL_TOOL" count -i plb --json >"$tmp/count.json" 2>"$tmp/count.err" &
 	TOOL_PID=$!
-	busywait 60000 counting
+	busywait 60000 pl_tool_counting "$tmp/count.err"
 	check_err $? "pktlife count did not start: $(cat "$tmp/count.err")"
 
 	pl_snap A0 "$NSA" pla
@@ -127,7 +111,7 @@ one_run()
 	pl_snap B1 "$NSB" plb
 
 	kill -INT "$TOOL_PID"
-	busywait 10000 gone "$TOOL_PID"
+	busywait 10000 pl_gone "$TOOL_PID"
 	check_err $? "pktlife count did not stop"
 	wait "$TOOL_PID"
 	rc=$?

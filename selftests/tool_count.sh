@@ -58,23 +58,7 @@ ip -n "$RCV" addr add $ADDR_RCV/24 dev veth1
 ip -n "$SND" link set veth0 up
 ip -n "$RCV" link set veth1 up
 
-TOOL_PID=
-stop_tool()
-{
-	[ -n "$TOOL_PID" ] && kill -KILL "$TOOL_PID" 2>/dev/null
-	TOOL_PID=
-}
-defer stop_tool
-
-counting()
-{
-	grep -q '^pktlife: counting, Ctrl-C to stop$' "$1"
-}
-
-gone()
-{
-	! kill -0 "$1" 2>/dev/null
-}
+defer pl_tool_stop
 
 # One counting window. ATTACH is tp_btf or raw_tp, FMT table or json.
 # Sets RUN_RC (the tool's exit status, or 1 when the window failed) and
@@ -98,10 +82,10 @@ run_window()
 	ip netns exec "$RCV" env "${env[@]}" "$PL_TOOL" "${args[@]}" \
 		>"$TMPD/out" 2>"$TMPD/err" &
 	TOOL_PID=$!
-	if ! busywait 60000 counting "$TMPD/err"; then
+	if ! busywait 60000 pl_tool_counting "$TMPD/err"; then
 		ktap_info "the tool did not start counting:"
 		sed 's/^/#   /' "$TMPD/err"
-		stop_tool
+		pl_tool_stop
 		return
 	fi
 
@@ -115,9 +99,9 @@ run_window()
 	done
 
 	kill -INT "$TOOL_PID"
-	if ! busywait 10000 gone "$TOOL_PID"; then
+	if ! busywait 10000 pl_gone "$TOOL_PID"; then
 		ktap_info "the tool did not stop on SIGINT"
-		stop_tool
+		pl_tool_stop
 		return
 	fi
 	wait "$TOOL_PID"
