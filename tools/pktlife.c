@@ -24,6 +24,7 @@
 #include "count.h"
 #include "count.skel.h"
 #include "trace_helpers.h"
+#include "pktlife.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -36,9 +37,9 @@
 const char *argp_program_version = "pktlife " PKTLIFE_VERSION;
 
 /* set by -v of any mode; read by the libbpf print callback */
-static bool verbose;
+bool verbose;
 
-static volatile sig_atomic_t exiting;
+volatile sig_atomic_t exiting;
 
 static void sig_handler(int sig)
 {
@@ -60,7 +61,7 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *format,
  * the test of 'exiting' and the wait would otherwise be lost and the wait
  * would never end.
  */
-static int setup_signals(sigset_t *oldmask)
+int setup_signals(sigset_t *oldmask)
 {
 	struct sigaction sa = { .sa_handler = sig_handler };
 	static const int sigs[] = { SIGINT, SIGTERM, SIGALRM };
@@ -78,14 +79,14 @@ static int setup_signals(sigset_t *oldmask)
 	return 0;
 }
 
-static void wait_for_exit(const sigset_t *oldmask)
+void wait_for_exit(const sigset_t *oldmask)
 {
 	while (!exiting)
 		sigsuspend(oldmask);
 }
 
 /* The inode number of our netns, as the kernel's ns.inum has it. */
-static int self_netns(__u32 *inum)
+int self_netns(__u32 *inum)
 {
 	struct stat st;
 
@@ -96,7 +97,7 @@ static int self_netns(__u32 *inum)
 }
 
 /* Print S as a JSON string: device names may hold '"' and '\'. */
-static void json_str(FILE *f, const char *s)
+void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -368,7 +369,7 @@ static int count_start(struct count_bpf **objp, bool use_btf, __u32 netns)
  * PKTLIFE_FORCE_RAW_TP=1 takes the raw_tp path even where tp_btf works,
  * so that the selftests cover the fallback on every kernel.
  */
-static bool force_raw_tp(void)
+bool force_raw_tp(void)
 {
 	const char *s = getenv("PKTLIFE_FORCE_RAW_TP");
 
@@ -481,6 +482,9 @@ struct mode {
 
 static const struct mode modes[] = {
 	{ "count", cmd_count },
+	{ "stat", cmd_stat },
+	{ "hist", cmd_hist },
+	{ "trace", cmd_trace },
 };
 
 static const char top_doc[] =
@@ -488,12 +492,17 @@ static const char top_doc[] =
 "\n"
 "MODES:\n"
 "  count    count packets and bytes per interface and direction\n"
+"  stat     per-layer latency of received and sent packets, as a table\n"
+"  hist     the latency histogram of one stage\n"
+"  trace    one packet's journey per block, stage by stage\n"
 "\n"
 "Run 'pktlife MODE --help' for the options of a mode.\n"
 "\n"
 "EXAMPLES:\n"
 "    pktlife count                 # count on every device until Ctrl-C\n"
 "    pktlife count -i eth0 -d 10   # count on eth0 for 10 seconds\n"
+"    pktlife stat -i eth0 -d 10    # per-layer latency on eth0 for 10 s\n"
+"    pktlife trace -p icmp -c 1    # the journey of the next ICMP packet\n"
 "    pktlife count --help          # the options of count\n"
 "\vpktlife needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN).";
 

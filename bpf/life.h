@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * life: the journey of packets through the stack, per layer.
+ *
+ * The contract between life.bpf.c and the pktlife tool (stat, hist and
+ * trace modes). Like count.h it includes nothing: __u32/__u64 come from
+ * vmlinux.h on the BPF side and from <linux/types.h> in user space.
+ *
+ * A journey is made of points (hooks) and the stages between them: stage S
+ * is the time from the point before it to the point that ends it, so the
+ * stages of one packet add up to its end-to-end time. What each stage
+ * means, hook by hook, is in Documentation/life.rst.
+ */
+#ifndef __PKTLIFE_LIFE_H
+#define __PKTLIFE_LIFE_H
+
+enum life_dir {
+	LIFE_RX = 0,
+	LIFE_TX = 1,
+	LIFE_DIR_MAX,
+};
+
+/* In journey order; the names are in the tool (life_stage_name[]). */
+enum life_stage {
+	/* receive: frame departure (peer NIC) ... copied to the reader */
+	LS_RX_WIRE,	/* departure -> arrival, NIC timestamps */
+	LS_RX_IRQ,	/* arrival -> interrupt raised (moderation) */
+	LS_RX_NAPI,	/* interrupt (or arrival) -> NAPI poll begins */
+	LS_RX_DRV,	/* poll begins -> skb built */
+	LS_RX_GRO,	/* skb built -> napi_gro_receive() returned */
+	LS_RX_BACKLOG,	/* GRO returned -> __netif_receive_skb_core() */
+	LS_RX_NETIF,	/* -> ip_rcv_core()/ip6_rcv_core() */
+	LS_RX_IP,	/* -> ip_local_deliver()/ip6_input() */
+	LS_RX_LOCAL,	/* -> ip(6)_protocol_deliver_rcu(): L4 demux */
+	LS_RX_L4,	/* -> queued on the socket */
+	LS_RX_SOCKQ,	/* -> first byte copied to the reader */
+	/* transmit: sendmsg ... the NIC says it is done */
+	LS_TX_SOCK,	/* tcp/udp_sendmsg() -> skb handed to TCP/UDP output */
+	LS_TX_L4,	/* -> ip_output()/ip6_output() */
+	LS_TX_IP,	/* -> __dev_queue_xmit() (net:net_dev_queue) */
+	LS_TX_QDISC,	/* -> driver called (net:net_dev_start_xmit) */
+	LS_TX_DRV,	/* -> descriptors posted (pktlife:pl_xmit), or
+			 *    ndo_start_xmit() returned (net:net_dev_xmit) */
+	LS_TX_NIC,	/* -> the frame leaves (NIC timestamp), per frame */
+	LS_TX_COMPL,	/* -> the driver reaps the completion, per frame */
+	LS_MAX,
+};
+
+#define LS_RX_FIRST	LS_RX_WIRE
+#define LS_RX_LAST	LS_RX_SOCKQ
+#define LS_TX_FIRST	LS_TX_SOCK
+#define LS_TX_LAST	LS_TX_COMPL
+
+/* Histogram slots: LS_MAX stages, then the end-to-end time per direction. */
+#define LIFE_HIST_TOTAL(dir)	(LS_MAX + (dir))
+#define LIFE_HIST_MAX		(LS_MAX + LIFE_DIR_MAX)
+
+/*
+ * Log-linear histogram of nanoseconds: exact below 2^SUB_BITS, then each
+ * power of two split into 2^SUB_BITS equal slots, so any value is within
+ * 1/32 (3.1 %) of its slot's middle. Up to 2^LIFE_HIST_MAX_LOG ns (~2.4 h);
+ * longer times land in the last slot.
+ */
+#define LIFE_HIST_SUB_BITS	4
+#define LIFE_HIST_SUB		(1 << LIFE_HIST_SUB_BITS)
+#define LIFE_HIST_MAX_LOG	43
+#define LIFE_HIST_SLOTS		((LIFE_HIST_MAX_LOG - LIFE_HIST_SUB_BITS + 2) * LIFE_HIST_SUB)
+
+/* Per-CPU; user space adds the CPUs up (max: the largest). */
+struct life_hist {
+	__u64 count;		/* frames */
+	__u64 sum;		/* ns */
+	__u64 max;		/* ns */
+	__u64 slots[LIFE_HIST_SLOTS];
+};
+
+/*
+ * Where journeys go, per direction, in frames (a GRO skb of 10 frames that
+ * reaches the socket completes 10). Every started journey ends in exactly
+ * one of COMPLETED..LOST_EXPIRED, or is still in flight when the tool stops.
+ */
+enum life_acct {
+	LA_STARTED,	/* RX: frame written to the ring, or skb first seen;
+			 * TX: skb first seen (sendmsg, ip_output, qdisc) */
+	LA_COMPLETED,	/* RX: copied to a reader; TX: completed/sent */
+	LA_ENDED,	/* freed by the stack on purpose before the end
+			 * (ICMP echo, pure ACK, software GSO, ...) */
+	LA_DROPPED,	/* freed as a drop (skb:kfree_skb) */
+	LA_FILTERED,	/* did not match the filters once headers were seen */
+	LA_LOST_RING,	/* RX: the NIC had no buffer (pl_hw_rx_write) */
+	LA_LOST_MAP,	/* the tool's map was full: not followed */
+	LA_LOST_REUSED,	/* its skb was reused before any end was seen */
+	LA_LOST_EXPIRED, /* no news for --expire seconds (user space) */
+	LA_FOLDED,	/* merged beyond LIFE_MAX_GROUPS: times approximate */
+	LA_NO_DEPART,	/* RX: no departure time known: no wire stage */
+	LA_BRANCHES,	/* RX: clones followed to a socket (not STARTED) */
+	LA_TRACE_LOST,	/* trace: ring buffer full, event lost */
+	LA_MAX,
+};
+
+#define LIFE_ACCT_IDX(dir, a)	((dir) * LA_MAX + (a))
+#define LIFE_ACCT_MAX		(LIFE_DIR_MAX * LA_MAX)
+
+/* What a filter or a trace shows of a packet; addresses in network order. */
+struct life_flow {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u16 sport;		/* host order */
+	__u16 dport;
+	__u8 family;		/* AF_INET, AF_INET6, 0: not IP */
+	__u8 proto;		/* IPPROTO_* */
+	__u16 ethertype;	/* host order */
+};
+
+/*
+ * A GRO skb carries many frames, a coalesced TCP skb many skbs: each keeps
+ * its own times in a group until the journey ends.
+ */
+#define LIFE_MAX_GROUPS		64	/* a power of 2 */
+
+struct life_group {
+	__u64 t_prev;		/* when its last stage ended */
+	__u64 t0;		/* when its journey began */
+	__u32 w;		/* frames */
+	__u32 pad;
+};
+
+/* Item keys: an skb (per direction), or a NIC frame before its skb. */
+enum life_kind {
+	LK_SKB_RX = 0,
+	LK_SKB_TX = 1,
+};
+
+struct life_key {
+	__u64 addr;		/* skb address: identity only */
+	__u32 kind;		/* enum life_kind */
+	__u32 pad;
+};
+
+#define LIFE_MAX_ITEMS		16384
+#define LIFE_MAX_FRAMES		16384
+
+/* item flags */
+#define LIF_TRACED	0x01	/* sampled for trace mode */
+#define LIF_PLDEV	0x02	/* TX: a pktlife device; ends at pl_tx_complete */
+#define LIF_DEV_OK	0x04	/* TX: device known and wanted */
+#define LIF_BRANCH	0x08	/* RX: a clone's journey */
+
+struct life_item {
+	__u64 ts[LS_MAX];	/* when each stage ended (group 0), 0: not */
+	__u64 t_last;		/* last news of it, for expiry */
+	struct life_flow flow;
+	__u32 ifindex;
+	__u32 frame_id;		/* RX: its (first) NIC frame id, or 0 */
+	__u32 ngroups;
+	__u32 frames;		/* sum of the groups' w */
+	__u32 gso_segs;		/* TX: frames it becomes */
+	__u8 dir;
+	__u8 last;		/* last stage ended; LS_MAX: none yet */
+	__u8 flags;
+	__u8 pad;
+	struct life_group g[LIFE_MAX_GROUPS];
+};
+
+/* A NIC frame between the RX ring and its skb (pktlife devices only). */
+struct life_frame {
+	__u64 t_write;		/* written to the RX ring (event time) */
+	__u64 arrive;		/* NIC arrival timestamp */
+	__u64 depart;		/* peer's departure timestamp, 0: unknown */
+	__u32 irq_gen;		/* the vector's interrupts before the write */
+	__u32 port;
+	__u16 queue;
+	__u16 pad[3];
+};
+
+/* How a traced journey ended. */
+enum life_end {
+	LE_COMPLETED = 0,
+	LE_ENDED,
+	LE_DROPPED,
+};
+
+/* trace mode: one per journey, through the ring buffer */
+struct life_event {
+	__u64 ts[LS_MAX];	/* 0: stage not on this journey */
+	__u64 t0;		/* journey start (group 0) */
+	struct life_flow flow;
+	__u64 skb;		/* the skb's address when it ended */
+	__u32 ifindex;
+	__u32 frame_id;
+	__u32 frames;
+	__u32 reason;		/* LE_DROPPED: enum skb_drop_reason */
+	__u8 dir;
+	__u8 end;		/* enum life_end */
+	__u8 flags;
+	__u8 pad[5];
+};
+
+#endif /* __PKTLIFE_LIFE_H */

@@ -1,0 +1,1365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pktlife stat | hist | trace: the per-layer life of packets, from the
+ * programs of bpf/life.bpf.c.
+ *
+ * stat and hist read the in-kernel histograms and counters; trace reads
+ * one event per sampled journey from the ring buffer. All three share the
+ * options, the filters and the way the hooks are chosen and attached.
+ */
+#include <argp.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "life.h"
+#include "life.skel.h"
+#include "pktlife.h"
+#include "trace_helpers.h"
+
+enum life_mode { MODE_STAT, MODE_HIST, MODE_TRACE };
+
+static struct life_env {
+	enum life_mode mode;
+	const char *ifname;
+	unsigned int ifindex;
+	int dir;		/* -1 both, else enum life_dir */
+	__u8 proto;
+	__u8 family;
+	bool has_saddr, has_daddr, has_host;
+	__u32 saddr[4], daddr[4], host[4];
+	__u16 sport, dport, port;
+	long interval;		/* stat: seconds between tables */
+	long count;		/* stat: tables; trace: journeys */
+	long duration;
+	long expire;		/* seconds without news: lost */
+	__u32 sample;		/* trace: 1 in N */
+	int hist_stage;		/* hist: index into the histograms */
+	bool json;
+} env = {
+	.dir = -1,
+	.interval = 1,
+	.expire = 10,
+	.sample = 1,
+	.hist_stage = -1,
+};
+
+static const char *const stage_name[LIFE_HIST_MAX] = {
+	[LS_RX_WIRE] = "wire",
+	[LS_RX_IRQ] = "irq",
+	[LS_RX_NAPI] = "napi",
+	[LS_RX_DRV] = "drv",
+	[LS_RX_GRO] = "gro",
+	[LS_RX_BACKLOG] = "backlog",
+	[LS_RX_NETIF] = "netif",
+	[LS_RX_IP] = "ip",
+	[LS_RX_LOCAL] = "local",
+	[LS_RX_L4] = "l4",
+	[LS_RX_SOCKQ] = "sockq",
+	[LS_TX_SOCK] = "sock",
+	[LS_TX_L4] = "l4",
+	[LS_TX_IP] = "ip",
+	[LS_TX_QDISC] = "qdisc",
+	[LS_TX_DRV] = "drv",
+	[LS_TX_NIC] = "nic",
+	[LS_TX_COMPL] = "compl",
+	[LIFE_HIST_TOTAL(LIFE_RX)] = "total",
+	[LIFE_HIST_TOTAL(LIFE_TX)] = "total",
+};
+
+static const char *const dir_name[LIFE_DIR_MAX] = { "rx", "tx" };
+
+static const char *const acct_name[LA_MAX] = {
+	[LA_STARTED] = "started",
+	[LA_COMPLETED] = "completed",
+	[LA_ENDED] = "ended",
+	[LA_DROPPED] = "dropped",
+	[LA_FILTERED] = "filtered",
+	[LA_LOST_RING] = "lost_ring",
+	[LA_LOST_MAP] = "lost_map",
+	[LA_LOST_REUSED] = "lost_reused",
+	[LA_LOST_EXPIRED] = "lost_expired",
+	[LA_FOLDED] = "folded",
+	[LA_NO_DEPART] = "no_depart",
+	[LA_BRANCHES] = "branches",
+	[LA_TRACE_LOST] = "trace_lost",
+};
+
+static const char *const end_name[] = {
+	[LE_COMPLETED] = "completed",
+	[LE_ENDED] = "ended",
+	[LE_DROPPED] = "dropped",
+};
+
+static int stage_dir(int s)
+{
+	if (s >= LS_MAX)
+		return s - LS_MAX;
+	return s >= LS_TX_FIRST ? LIFE_TX : LIFE_RX;
+}
+
+/* "rx.wire", "tx.total", ... -> histogram index, or -1 */
+static int parse_stage(const char *arg)
+{
+	char dir[3];
+	int s;
+
+	if (strlen(arg) < 4 || arg[2] != '.')
+		return -1;
+	memcpy(dir, arg, 2);
+	dir[2] = 0;
+	for (s = 0; s < LIFE_HIST_MAX; s++)
+		if (!strcmp(dir, dir_name[stage_dir(s)]) &&
+		    !strcmp(arg + 3, stage_name[s]))
+			return s;
+	return -1;
+}
+
+/* --- options --------------------------------------------------------------- */
+
+enum {
+	OPT_JSON = 0x100,
+	OPT_SADDR,
+	OPT_DADDR,
+	OPT_HOST,
+	OPT_SPORT,
+	OPT_DPORT,
+	OPT_PORT,
+	OPT_EXPIRE,
+};
+
+static const struct argp_option life_opts[] = {
+	{ NULL, 0, NULL, 0, "Filters:", 1 },
+	{ "interface", 'i', "IFNAME", 0, "Only packets of IFNAME", 1 },
+	{ "direction", 'D', "rx|tx", 0, "Only receive or transmit", 1 },
+	{ "protocol", 'p', "tcp|udp|icmp", 0, "Only this IP protocol", 1 },
+	{ "ipv4", '4', NULL, 0, "Only IPv4", 1 },
+	{ "ipv6", '6', NULL, 0, "Only IPv6", 1 },
+	{ "saddr", OPT_SADDR, "ADDR", 0, "Only from source address ADDR", 1 },
+	{ "daddr", OPT_DADDR, "ADDR", 0, "Only to destination address ADDR", 1 },
+	{ "host", OPT_HOST, "ADDR", 0, "Only from or to ADDR", 1 },
+	{ "sport", OPT_SPORT, "PORT", 0, "Only from source port PORT", 1 },
+	{ "dport", OPT_DPORT, "PORT", 0, "Only to destination port PORT", 1 },
+	{ "port", OPT_PORT, "PORT", 0, "Only from or to PORT", 1 },
+	{ NULL, 0, NULL, 0, "Output:", 2 },
+	{ "interval", 'I', "SECONDS", 0, "stat: print every SECONDS (default 1)", 2 },
+	{ "count", 'c', "N", 0, "stat: stop after N tables; trace: after N journeys", 2 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: Ctrl-C)", 2 },
+	{ "sample", 's', "N", 0, "trace: follow 1 journey in N (default 1)", 2 },
+	{ "expire", OPT_EXPIRE, "SECONDS", 0, "Count a journey lost after SECONDS without news (default 10)", 2 },
+	{ "json", OPT_JSON, NULL, 0, "JSON output", 2 },
+	{ "verbose", 'v', NULL, 0, "Verbose debug output (libbpf too)", 2 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 2 },
+	{},
+};
+
+static long parse_long(struct argp_state *state, const char *what,
+		       const char *arg, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < min || v > max)
+		argp_error(state, "invalid %s '%s'", what, arg);
+	return v;
+}
+
+static void parse_addr(struct argp_state *state, const char *arg, __u32 *addr,
+		       bool *has)
+{
+	__u8 family = 0;
+
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, arg, addr) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, arg, addr) == 1)
+		family = AF_INET6;
+	else
+		argp_error(state, "invalid address '%s'", arg);
+	if (env.family && env.family != family)
+		argp_error(state, "addresses of both IPv4 and IPv6 given");
+	env.family = family;
+	*has = true;
+}
+
+static error_t life_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'i':
+		if (!*arg || strlen(arg) >= IF_NAMESIZE)
+			argp_error(state, "invalid interface name '%s'", arg);
+		env.ifname = arg;
+		break;
+	case 'D':
+		if (!strcmp(arg, "rx"))
+			env.dir = LIFE_RX;
+		else if (!strcmp(arg, "tx"))
+			env.dir = LIFE_TX;
+		else
+			argp_error(state, "invalid direction '%s' (rx or tx)", arg);
+		break;
+	case 'p':
+		if (!strcmp(arg, "tcp"))
+			env.proto = IPPROTO_TCP;
+		else if (!strcmp(arg, "udp"))
+			env.proto = IPPROTO_UDP;
+		else if (!strcmp(arg, "icmp"))
+			env.proto = env.family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+		else
+			argp_error(state, "invalid protocol '%s' (tcp, udp or icmp)", arg);
+		break;
+	case '4':
+	case '6':
+		env.family = key == '4' ? AF_INET : AF_INET6;
+		if (env.proto == IPPROTO_ICMP || env.proto == IPPROTO_ICMPV6)
+			env.proto = key == '4' ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+		break;
+	case OPT_SADDR:
+		parse_addr(state, arg, env.saddr, &env.has_saddr);
+		break;
+	case OPT_DADDR:
+		parse_addr(state, arg, env.daddr, &env.has_daddr);
+		break;
+	case OPT_HOST:
+		parse_addr(state, arg, env.host, &env.has_host);
+		break;
+	case OPT_SPORT:
+		env.sport = parse_long(state, "port", arg, 1, 65535);
+		break;
+	case OPT_DPORT:
+		env.dport = parse_long(state, "port", arg, 1, 65535);
+		break;
+	case OPT_PORT:
+		env.port = parse_long(state, "port", arg, 1, 65535);
+		break;
+	case 'I':
+		env.interval = parse_long(state, "interval", arg, 1, 3600);
+		break;
+	case 'c':
+		env.count = parse_long(state, "count", arg, 1, 1L << 40);
+		break;
+	case 'd':
+		env.duration = parse_long(state, "duration", arg, 1, 86400L * 365);
+		break;
+	case 's':
+		env.sample = parse_long(state, "sample rate", arg, 1, 1L << 30);
+		break;
+	case OPT_EXPIRE:
+		env.expire = parse_long(state, "expiry", arg, 1, 86400);
+		break;
+	case OPT_JSON:
+		env.json = true;
+		break;
+	case 'v':
+		verbose = true;
+		break;
+	case 'h':
+		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
+		break;
+	case ARGP_KEY_ARG:
+		if (env.mode != MODE_HIST || env.hist_stage >= 0)
+			argp_error(state, "unexpected argument '%s'", arg);
+		env.hist_stage = parse_stage(arg);
+		if (env.hist_stage < 0)
+			argp_error(state, "unknown stage '%s' (see pktlife hist --help)", arg);
+		break;
+	case ARGP_KEY_END:
+		if (env.mode == MODE_HIST && env.hist_stage < 0)
+			argp_error(state, "no STAGE given");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const char stages_doc[] =
+"\n"
+"STAGES (each is the time from the point before it to the point named):\n"
+"  rx.wire     peer NIC departure -> NIC arrival (pktlife devices)\n"
+"  rx.irq      arrival -> interrupt raised (includes moderation)\n"
+"  rx.napi     interrupt (or arrival) -> NAPI poll begins\n"
+"  rx.drv      poll begins -> skb built by the driver\n"
+"  rx.gro      skb built -> GRO done with it\n"
+"  rx.backlog  GRO done -> __netif_receive_skb (the start on other devices)\n"
+"  rx.netif    -> ip_rcv_core / ip6_rcv_core\n"
+"  rx.ip       -> ip_local_deliver / ip6_input\n"
+"  rx.local    -> ip_protocol_deliver_rcu (and v6): to TCP, UDP, raw...\n"
+"  rx.l4       -> queued on the socket\n"
+"  rx.sockq    -> first byte copied to the reader\n"
+"  tx.sock     tcp/udp/raw/ping sendmsg -> skb leaves TCP / UDP / raw\n"
+"  tx.l4       -> ip_output / ip6_output\n"
+"  tx.ip       -> __dev_queue_xmit (qdisc enqueue)\n"
+"  tx.qdisc    -> driver called (net_dev_start_xmit)\n"
+"  tx.drv      -> descriptors posted (pktlife) or driver returned\n"
+"  tx.nic      -> frame leaves the NIC, per wire frame (pktlife)\n"
+"  tx.compl    -> completion reaped by the driver, per frame (pktlife)\n"
+"  rx.total, tx.total: end to end, per frame\n";
+
+static const char stat_doc[] =
+"Per-layer latency of received and sent packets, as a table.\n"
+"\n"
+"Every stage is measured per wire frame, in kernel histograms: nothing is\n"
+"sent to user space per packet. The table is cumulative since the start and\n"
+"is printed every interval and at the end, with the fate of every journey\n"
+"(completed, ended by the stack, dropped, lost by the tool, in flight).\n"
+"\n"
+"EXAMPLES:\n"
+"    pktlife stat                          # everything, every second\n"
+"    pktlife stat -i eth0 -p tcp --port 5201 -d 10\n"
+"    pktlife stat -D rx -c 5 --json        # 5 tables of receive stages, JSON\n";
+
+static const char hist_doc[] =
+"The histogram of one stage (see STAGES).\n"
+"\n"
+"EXAMPLES:\n"
+"    pktlife hist rx.sockq -d 10           # how long data waits for readers\n"
+"    pktlife hist tx.qdisc -i eth0 --json\n";
+
+static const char trace_doc[] =
+"One packet's journey per block: each stage with its time and delta.\n"
+"\n"
+"Journeys come through a BPF ring buffer, one event each, printed when the\n"
+"journey ends (read by the user, sent by the NIC, dropped...).\n"
+"\n"
+"EXAMPLES:\n"
+"    pktlife trace -p icmp -c 2            # the next two ICMP journeys\n"
+"    pktlife trace -i eth0 -s 100          # one in 100 journeys on eth0\n"
+"    pktlife trace -D rx --dport 53 --json\n";
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	char *s;
+
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	s = malloc(strlen(stages_doc) + 1);
+	if (s)
+		strcpy(s, stages_doc);
+	return s;
+}
+
+/* --- hooks: which programs to load ------------------------------------------ */
+
+static struct btf *vmlinux_btf;
+
+static bool in_vmlinux_btf(const char *func)
+{
+	if (!vmlinux_btf)
+		return false;
+	return btf__find_by_name_kind(vmlinux_btf, func, BTF_KIND_FUNC) > 0;
+}
+
+/* a function kprobes can attach to: listed in available_filter_functions */
+static bool kprobe_ok(const char *func)
+{
+	static const char *const paths[] = {
+		"/sys/kernel/tracing/available_filter_functions",
+		"/sys/kernel/debug/tracing/available_filter_functions",
+	};
+	static char *buf;
+	static size_t len;
+	char pat[128];
+	size_t i;
+
+	if (!buf) {
+		for (i = 0; i < ARRAY_SIZE(paths) && !buf; i++) {
+			FILE *f = fopen(paths[i], "r");
+			size_t cap = 1 << 20, n;
+
+			if (!f)
+				continue;
+			buf = malloc(cap + 1);
+			buf[0] = '\n';
+			len = 1;
+			while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
+				len += n;
+				if (len == cap) {
+					cap *= 2;
+					buf = realloc(buf, cap + 1);
+				}
+			}
+			fclose(f);
+			if (buf)
+				buf[len] = 0;
+		}
+		if (!buf)
+			return true;	/* cannot tell: let the attach say */
+	}
+	/* "\nfunc\n" or "\nfunc [module]\n" */
+	snprintf(pat, sizeof(pat), "\n%s\n", func);
+	if (strstr(buf, pat))
+		return true;
+	snprintf(pat, sizeof(pat), "\n%s ", func);
+	return strstr(buf, pat);
+}
+
+static bool module_loaded(void)
+{
+	return !access("/sys/module/pktlife", F_OK);
+}
+
+static bool module_has_btf(void)
+{
+	return !access("/sys/kernel/btf/pktlife", F_OK);
+}
+
+/* the stages a hook ends, for "stage X is not measured" */
+static const struct {
+	const char *hook;
+	const char *stages;
+} hook_stages[] = {
+	{ "ip_rcv_core", "rx.netif" }, { "ip6_rcv_core", "rx.netif (IPv6)" },
+	{ "ip_local_deliver", "rx.ip" }, { "ip6_input", "rx.ip (IPv6)" },
+	{ "ip_protocol_deliver_rcu", "rx.local" },
+	{ "ip6_protocol_deliver_rcu", "rx.local (IPv6)" },
+	{ "tcp_v4_rcv", "rx.local (TCP)" }, { "tcp_v6_rcv", "rx.local (TCPv6)" },
+	{ "udp_rcv", "rx.local (UDP)" }, { "udpv6_rcv", "rx.local (UDPv6)" },
+	{ "icmp_rcv", "rx.local (ICMP)" }, { "icmpv6_rcv", "rx.local (ICMPv6)" },
+	{ "tcp_queue_rcv", "rx.l4 (TCP)" },
+	{ "__udp_enqueue_schedule_skb", "rx.l4 (UDP)" },
+	{ "__sock_queue_rcv_skb", "rx.l4 (raw, ping)" },
+	{ "skb_copy_datagram_iter", "rx.sockq" },
+	{ "skb_copy_and_csum_datagram_msg", "rx.sockq (UDP, checksum)" },
+	{ "tcp_sendmsg", "tx.sock (TCP)" }, { "__tcp_transmit_skb", "tx.sock (TCP)" },
+	{ "__ip_queue_xmit", "tx.sock (TCP)" }, { "inet6_csk_xmit", "tx.sock (TCPv6)" },
+	{ "udp_sendmsg", "tx.sock (UDP)" }, { "udpv6_sendmsg", "tx.sock (UDPv6)" },
+	{ "udp_send_skb", "tx.sock (UDP)" }, { "udp_v6_send_skb", "tx.sock (UDPv6)" },
+	{ "raw_sendmsg", "tx.sock (raw)" }, { "rawv6_sendmsg", "tx.sock (raw IPv6)" },
+	{ "ping_v4_sendmsg", "tx.sock (ping)" }, { "ping_v6_sendmsg", "tx.sock (ping IPv6)" },
+	{ "ip_send_skb", "tx.sock (raw, ping)" }, { "ip6_send_skb", "tx.sock (raw, ping IPv6)" },
+	{ "ip_output", "tx.l4" }, { "ip6_output", "tx.l4 (IPv6)" },
+	{ "skb_gro_receive", "GRO attribution" },
+	{ "skb_gro_receive_list", "GRO attribution (fraglist)" },
+	{ "skb_try_coalesce", "TCP coalescing attribution" },
+	{ "skb_clone", "clones (ping, raw sockets)" },
+	{ "netif_receive_skb", "rx.backlog" }, { "net_dev_queue", "tx.ip" },
+	{ "net_dev_start_xmit", "tx.qdisc" }, { "net_dev_xmit", "tx.drv" },
+	{ "kfree_skb", "drops" }, { "consume_skb", "ends" },
+};
+
+static const char *hook_what(const char *hook)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hook_stages); i++)
+		if (!strcmp(hook, hook_stages[i].hook))
+			return hook_stages[i].stages;
+	return "a stage";
+}
+
+#define MAX_MISSING	64
+static const char *missing[MAX_MISSING];
+static int nmissing;
+static const char *attach_tp = "tp_btf", *attach_fn = "fentry";
+
+static void note_missing(const char *hook)
+{
+	int i;
+
+	for (i = 0; i < nmissing; i++)
+		if (!strcmp(missing[i], hook))
+			return;
+	if (nmissing < MAX_MISSING)
+		missing[nmissing++] = hook;
+}
+
+/*
+ * Each hook has two programs: tb_X/rt_X (tp_btf/raw_tp of tracepoint X),
+ * fe_X,fx_X/kp_X,kr_X (fentry, fexit/kprobe, kretprobe of function X).
+ * Load the better one the kernel can take; none if X does not exist.
+ */
+static void pick_programs(struct life_bpf *obj, bool *have_module)
+{
+	bool force = force_raw_tp(), mod = module_loaded();
+	bool mod_btf = mod && module_has_btf();
+	struct bpf_program *prog;
+
+	*have_module = mod;
+	if (force) {
+		attach_tp = "raw_tp";
+		attach_fn = "kprobe";
+	}
+	bpf_object__for_each_program(prog, obj->obj) {
+		const char *name = bpf_program__name(prog);
+		const char *sec = bpf_program__section_name(prog);
+		const char *target = strchr(sec, '/') + 1;
+		bool is_mod = !strncmp(target, "pl_", 3);
+		bool btf_side, load;
+
+		if (!strncmp(name, "tb_", 3) || !strncmp(name, "rt_", 3)) {
+			bool use_btf;
+
+			btf_side = name[0] == 't';
+			/* module tracepoints: typed only with module BTF */
+			if (is_mod)
+				use_btf = mod_btf && !force;
+			else
+				use_btf = !force && probe_tp_btf(target);
+			load = (!is_mod || mod) && btf_side == use_btf;
+		} else {
+			bool fentry = !force && in_vmlinux_btf(target);
+
+			btf_side = name[0] == 'f';
+			if (btf_side)
+				load = fentry;
+			else
+				load = !fentry && kprobe_ok(target);
+			if (!fentry && !kprobe_ok(target))
+				note_missing(target);
+			if (!btf_side && load)
+				attach_fn = "kprobe";
+		}
+		bpf_program__set_autoload(prog, load);
+	}
+	if (mod && !mod_btf)
+		attach_tp = "raw_tp (pktlife: no module BTF)";
+}
+
+static int life_open(struct life_bpf **objp, bool trace)
+{
+	struct life_bpf *obj;
+	bool have_module;
+	__u32 netns = 0;
+	int err, i;
+
+	err = self_netns(&netns);
+	if (err) {
+		fprintf(stderr, "pktlife: cannot read /proc/self/ns/net: %s\n",
+			strerror(-err));
+		return err;
+	}
+	err = probe_tracing_allowed();
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr, "pktlife: needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)\n");
+		return err;
+	}
+	if (err) {
+		fprintf(stderr, "pktlife: cannot load BPF programs: %s\n",
+			strerror(-err));
+		return err;
+	}
+	vmlinux_btf = btf__load_vmlinux_btf();
+	if (!vmlinux_btf && !force_raw_tp()) {
+		fprintf(stderr, "pktlife: the kernel has no BTF (/sys/kernel/btf/vmlinux): CO-RE cannot work\n");
+		return -ENOENT;
+	}
+
+	obj = life_bpf__open();
+	if (!obj) {
+		err = errno ? -errno : -EINVAL;
+		fprintf(stderr, "pktlife: cannot open the BPF object: %s\n",
+			strerror(-err));
+		return err;
+	}
+	obj->rodata->targ_ifindex = env.ifindex;
+	obj->rodata->targ_netns = netns;
+	obj->rodata->targ_dir = env.dir < 0 ? 0 : env.dir + 1;
+	obj->rodata->targ_proto = env.proto;
+	obj->rodata->targ_family = env.family;
+	obj->rodata->targ_has_saddr = env.has_saddr;
+	obj->rodata->targ_has_daddr = env.has_daddr;
+	obj->rodata->targ_has_host = env.has_host;
+	for (i = 0; i < 4; i++) {
+		obj->rodata->targ_saddr[i] = env.saddr[i];
+		obj->rodata->targ_daddr[i] = env.daddr[i];
+		obj->rodata->targ_host[i] = env.host[i];
+	}
+	obj->rodata->targ_sport = env.sport;
+	obj->rodata->targ_dport = env.dport;
+	obj->rodata->targ_port = env.port;
+	obj->rodata->trace_sample = trace ? env.sample : 0;
+
+	pick_programs(obj, &have_module);
+	if (!have_module)
+		fprintf(stderr, "pktlife: pktlife.ko is not loaded: the driver and NIC stages are omitted\n");
+	for (i = 0; i < nmissing; i++)
+		fprintf(stderr, "pktlife: the kernel has no %s: %s not measured\n",
+			missing[i], hook_what(missing[i]));
+
+	err = life_bpf__load(obj);
+	if (err) {
+		fprintf(stderr, "pktlife: cannot load the BPF programs: %s%s\n",
+			strerror(-err), verbose ? "" : " (-v tells more)");
+		goto err_destroy;
+	}
+	err = life_bpf__attach(obj);
+	if (err) {
+		fprintf(stderr, "pktlife: cannot attach the BPF programs: %s%s\n",
+			strerror(-err), verbose ? "" : " (-v tells more)");
+		goto err_destroy;
+	}
+	if (verbose)
+		fprintf(stderr, "pktlife: attached via %s and %s, netns %u, ifindex %u\n",
+			attach_tp, attach_fn, netns, env.ifindex);
+	*objp = obj;
+	return 0;
+
+err_destroy:
+	life_bpf__destroy(obj);
+	return err;
+}
+
+/* --- reading the kernel's numbers ---------------------------------------------- */
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static struct life_hist hist[LIFE_HIST_MAX];
+static __u64 acct_v[LIFE_DIR_MAX][LA_MAX];
+/* what user space itself found: expired and in-flight journeys */
+static __u64 user_acct[LIFE_DIR_MAX][LA_MAX];
+static __u64 in_flight[LIFE_DIR_MAX];
+
+static int read_hists(struct life_bpf *obj)
+{
+	int ncpus = libbpf_num_possible_cpus(), cpu, err = 0;
+	struct life_hist *percpu;
+	__u32 k, s;
+
+	percpu = calloc(ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (k = 0; k < LIFE_HIST_MAX; k++) {
+		struct life_hist *h = &hist[k];
+
+		err = bpf_map__lookup_elem(obj->maps.hists, &k, sizeof(k), percpu,
+					   ncpus * sizeof(*percpu), 0);
+		if (err)
+			break;
+		memset(h, 0, sizeof(*h));
+		for (cpu = 0; cpu < ncpus; cpu++) {
+			h->count += percpu[cpu].count;
+			h->sum += percpu[cpu].sum;
+			if (percpu[cpu].max > h->max)
+				h->max = percpu[cpu].max;
+			for (s = 0; s < LIFE_HIST_SLOTS; s++)
+				h->slots[s] += percpu[cpu].slots[s];
+		}
+	}
+	free(percpu);
+	return err;
+}
+
+static int read_acct(struct life_bpf *obj)
+{
+	int ncpus = libbpf_num_possible_cpus(), cpu, err = 0;
+	__u64 *percpu;
+	__u32 k;
+
+	percpu = calloc(ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (k = 0; k < LIFE_ACCT_MAX; k++) {
+		__u64 sum = 0;
+
+		err = bpf_map__lookup_elem(obj->maps.acct, &k, sizeof(k), percpu,
+					   ncpus * sizeof(*percpu), 0);
+		if (err)
+			break;
+		for (cpu = 0; cpu < ncpus; cpu++)
+			sum += percpu[cpu];
+		acct_v[k / LA_MAX][k % LA_MAX] = sum + user_acct[k / LA_MAX][k % LA_MAX];
+	}
+	free(percpu);
+	return err;
+}
+
+/*
+ * Walk the journeys still open: those without news for --expire seconds
+ * are lost (their skb was freed where no hook saw it); the others are in
+ * flight. With FINAL (the programs are detached), all are in flight.
+ */
+static int sweep(struct life_bpf *obj, bool final)
+{
+	__u64 now = now_ns(), limit = env.expire * 1000000000ULL;
+	struct life_key key, next, *prev = NULL;
+	struct life_frame frame;
+	struct life_item item;
+	__u32 fkey, fnext, *fprev = NULL;
+	int fd;
+
+	in_flight[LIFE_RX] = in_flight[LIFE_TX] = 0;
+	fd = bpf_map__fd(obj->maps.items);
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &item))
+			continue;
+		if (item.dir >= LIFE_DIR_MAX)
+			continue;
+		if (item.dir == LIFE_TX && !(item.flags & LIF_DEV_OK))
+			continue;
+		if (item.flags & LIF_BRANCH)
+			continue;
+		if (!final && now > item.t_last && now - item.t_last > limit) {
+			bpf_map_delete_elem(fd, &key);
+			user_acct[item.dir][LA_LOST_EXPIRED] += item.frames;
+			continue;
+		}
+		in_flight[item.dir] += item.frames;
+	}
+	fd = bpf_map__fd(obj->maps.frames);
+	while (!bpf_map_get_next_key(fd, fprev, &fnext)) {
+		fkey = fnext;
+		fprev = &fkey;
+		if (bpf_map_lookup_elem(fd, &fkey, &frame))
+			continue;
+		if (!final && now > frame.t_write && now - frame.t_write > limit) {
+			bpf_map_delete_elem(fd, &fkey);
+			user_acct[LIFE_RX][LA_STARTED]++;
+			user_acct[LIFE_RX][LA_LOST_EXPIRED]++;
+			continue;
+		}
+		/* frames count as started when their skb is built */
+		user_acct[LIFE_RX][LA_STARTED] += final;
+		in_flight[LIFE_RX]++;
+	}
+	return 0;
+}
+
+/* --- drop reasons, named from the kernel's own enum ------------------------------ */
+
+static const char *drop_reason_name(__u32 code, char *buf, size_t len)
+{
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id, i;
+
+	if (vmlinux_btf) {
+		id = btf__find_by_name_kind(vmlinux_btf, "skb_drop_reason",
+					    BTF_KIND_ENUM);
+		if (id > 0) {
+			t = btf__type_by_id(vmlinux_btf, id);
+			e = btf_enum(t);
+			for (i = 0; i < btf_vlen(t); i++, e++) {
+				const char *n = btf__name_by_offset(vmlinux_btf, e->name_off);
+
+				if ((__u32)e->val != code)
+					continue;
+				if (!strncmp(n, "SKB_DROP_REASON_", 16))
+					n += 16;
+				snprintf(buf, len, "%s", n);
+				return buf;
+			}
+		}
+	}
+	snprintf(buf, len, "%u", code);
+	return buf;
+}
+
+struct drop_row {
+	__u32 dir, reason;
+	__u64 frames;
+};
+
+static int read_drops(struct life_bpf *obj, struct drop_row *rows, int max)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd, cpu, n = 0;
+	__u32 keys[256], *prev = NULL;
+	__u64 *percpu;
+
+	percpu = calloc(ncpus, sizeof(*percpu));
+	if (!percpu)
+		return 0;
+	fd = bpf_map__fd(obj->maps.drops);
+	while (n < max && n < (int)ARRAY_SIZE(keys) &&
+	       !bpf_map_get_next_key(fd, prev, &keys[n])) {
+		prev = &keys[n];
+		rows[n].dir = keys[n] >> 16;
+		rows[n].reason = keys[n] & 0xffff;
+		rows[n].frames = 0;
+		if (!bpf_map_lookup_elem(fd, &keys[n], percpu))
+			for (cpu = 0; cpu < ncpus; cpu++)
+				rows[n].frames += percpu[cpu];
+		n++;
+	}
+	free(percpu);
+	return n;
+}
+
+/* --- printing ------------------------------------------------------------------ */
+
+/* the middle of slot S, in ns */
+static double slot_mid(__u32 s, double *lo, double *hi)
+{
+	double l, w;
+	__u32 e;
+
+	if (s < LIFE_HIST_SUB) {
+		l = s;
+		w = 1;
+	} else {
+		e = s / LIFE_HIST_SUB + LIFE_HIST_SUB_BITS - 1;
+		w = (double)(1ULL << (e - LIFE_HIST_SUB_BITS));
+		l = (double)(1ULL << e) + (s % LIFE_HIST_SUB) * w;
+	}
+	if (lo)
+		*lo = l;
+	if (hi)
+		*hi = l + w;
+	return s < LIFE_HIST_SUB ? l : l + w / 2;
+}
+
+static double percentile(const struct life_hist *h, double p)
+{
+	__u64 want, seen = 0;
+	__u32 s;
+
+	if (!h->count)
+		return 0;
+	want = (__u64)(p * h->count + 0.5);
+	if (want < 1)
+		want = 1;
+	for (s = 0; s < LIFE_HIST_SLOTS; s++) {
+		seen += h->slots[s];
+		if (seen >= want) {
+			double v = slot_mid(s, NULL, NULL);
+
+			return v > h->max ? h->max : v;
+		}
+	}
+	return h->max;
+}
+
+static const char *fmt_ns(double ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%.0fns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", ns / 1e9);
+	return buf;
+}
+
+static __u64 dir_sum(int dir)
+{
+	int s, first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+	int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+	__u64 sum = 0;
+
+	for (s = first; s <= last; s++)
+		sum += hist[s].sum;
+	return sum;
+}
+
+static __u64 lost(int dir)
+{
+	return acct_v[dir][LA_LOST_RING] + acct_v[dir][LA_LOST_MAP] +
+	       acct_v[dir][LA_LOST_REUSED] + acct_v[dir][LA_LOST_EXPIRED];
+}
+
+static void print_table(double elapsed, struct drop_row *drops, int ndrops)
+{
+	char b[5][24];
+	int dir, s, i;
+
+	printf("%.1fs", elapsed);
+	for (i = 0; i < nmissing; i++)
+		printf("%s%s", i ? ", " : "  (not measured: ", hook_what(missing[i]));
+	printf("%s\n", nmissing ? ")" : "");
+	for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
+		int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+		int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+		__u64 total = dir_sum(dir);
+
+		if (env.dir >= 0 && env.dir != dir)
+			continue;
+		printf("%s  started %llu  completed %llu  ended %llu  dropped %llu  lost %llu  in flight %llu\n",
+		       dir == LIFE_RX ? "RX" : "TX",
+		       (unsigned long long)acct_v[dir][LA_STARTED],
+		       (unsigned long long)acct_v[dir][LA_COMPLETED],
+		       (unsigned long long)acct_v[dir][LA_ENDED],
+		       (unsigned long long)acct_v[dir][LA_DROPPED],
+		       (unsigned long long)lost(dir),
+		       (unsigned long long)in_flight[dir]);
+		printf("  %-8s %10s %9s %9s %9s %9s %6s\n", "STAGE", "FRAMES",
+		       "P50", "P90", "P99", "MAX", "SHARE");
+		for (s = first; s <= last + 1; s++) {
+			int k = s <= last ? s : LIFE_HIST_TOTAL(dir);
+			const struct life_hist *h = &hist[k];
+
+			if (!h->count && k != LIFE_HIST_TOTAL(dir))
+				continue;
+			printf("  %-8s %10llu %9s %9s %9s %9s", stage_name[k],
+			       (unsigned long long)h->count,
+			       fmt_ns(percentile(h, 0.5), b[0], sizeof(b[0])),
+			       fmt_ns(percentile(h, 0.9), b[1], sizeof(b[1])),
+			       fmt_ns(percentile(h, 0.99), b[2], sizeof(b[2])),
+			       fmt_ns(h->max, b[3], sizeof(b[3])));
+			if (s <= last)
+				printf(" %5.1f%%", total ? 100.0 * h->sum / total : 0);
+			printf("\n");
+		}
+		for (i = 0; i < ndrops; i++)
+			if (drops[i].dir == (__u32)dir)
+				printf("  dropped %llu: %s\n",
+				       (unsigned long long)drops[i].frames,
+				       drop_reason_name(drops[i].reason, b[4], sizeof(b[4])));
+		if (lost(dir) || acct_v[dir][LA_TRACE_LOST] || acct_v[dir][LA_FOLDED])
+			printf("  lost: ring %llu, map full %llu, skb reused %llu, expired %llu; folded %llu; trace lost %llu\n",
+			       (unsigned long long)acct_v[dir][LA_LOST_RING],
+			       (unsigned long long)acct_v[dir][LA_LOST_MAP],
+			       (unsigned long long)acct_v[dir][LA_LOST_REUSED],
+			       (unsigned long long)acct_v[dir][LA_LOST_EXPIRED],
+			       (unsigned long long)acct_v[dir][LA_FOLDED],
+			       (unsigned long long)acct_v[dir][LA_TRACE_LOST]);
+	}
+	printf("\n");
+}
+
+static void json_hist(const struct life_hist *h)
+{
+	printf("\"count\":%llu,\"sum_ns\":%llu,\"p50_ns\":%.0f,\"p90_ns\":%.0f,\"p99_ns\":%.0f,\"max_ns\":%llu",
+	       (unsigned long long)h->count, (unsigned long long)h->sum,
+	       percentile(h, 0.5), percentile(h, 0.9), percentile(h, 0.99),
+	       (unsigned long long)h->max);
+}
+
+static void json_common(double elapsed)
+{
+	int i;
+
+	printf("\"elapsed_s\":%.3f,\"attach\":{\"tp\":\"%s\",\"fn\":\"%s\"},\"missing\":[",
+	       elapsed, attach_tp, attach_fn);
+	for (i = 0; i < nmissing; i++) {
+		printf("%s", i ? "," : "");
+		json_str(stdout, missing[i]);
+	}
+	printf("]");
+}
+
+static void json_acct(int dir, struct drop_row *drops, int ndrops)
+{
+	char b[64];
+	int a, i, n = 0;
+
+	printf("\"acct\":{");
+	for (a = 0; a < LA_MAX; a++)
+		printf("\"%s\":%llu,", acct_name[a],
+		       (unsigned long long)acct_v[dir][a]);
+	printf("\"lost\":%llu,\"in_flight\":%llu},\"drops\":[",
+	       (unsigned long long)lost(dir),
+	       (unsigned long long)in_flight[dir]);
+	for (i = 0; i < ndrops; i++) {
+		if (drops[i].dir != (__u32)dir)
+			continue;
+		printf("%s{\"reason\":", n++ ? "," : "");
+		json_str(stdout, drop_reason_name(drops[i].reason, b, sizeof(b)));
+		printf(",\"code\":%u,\"frames\":%llu}", drops[i].reason,
+		       (unsigned long long)drops[i].frames);
+	}
+	printf("]");
+}
+
+static void print_json(double elapsed, bool final, struct drop_row *drops,
+		       int ndrops)
+{
+	int dir, s, n;
+
+	printf("{\"mode\":\"stat\",\"final\":%s,", final ? "true" : "false");
+	json_common(elapsed);
+	for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
+		int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+		int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+		__u64 total = dir_sum(dir);
+
+		printf(",\"%s\":{\"stages\":[", dir_name[dir]);
+		for (s = first, n = 0; s <= last; s++) {
+			printf("%s{\"stage\":\"%s\",", n++ ? "," : "", stage_name[s]);
+			json_hist(&hist[s]);
+			printf(",\"share\":%.4f}",
+			       total ? (double)hist[s].sum / total : 0.0);
+		}
+		printf("],\"total\":{");
+		json_hist(&hist[LIFE_HIST_TOTAL(dir)]);
+		printf("},");
+		json_acct(dir, drops, ndrops);
+		printf("}");
+	}
+	printf("}\n");
+}
+
+static void print_hist(double elapsed)
+{
+	const struct life_hist *h = &hist[env.hist_stage];
+	__u64 top = 0;
+	double lo, hi;
+	char b[2][24];
+	int s, first = -1, last = -1, n = 0, bar;
+
+	for (s = 0; s < LIFE_HIST_SLOTS; s++) {
+		if (!h->slots[s])
+			continue;
+		if (first < 0)
+			first = s;
+		last = s;
+		if (h->slots[s] > top)
+			top = h->slots[s];
+	}
+	if (env.json) {
+		printf("{\"mode\":\"hist\",\"stage\":\"%s.%s\",",
+		       dir_name[stage_dir(env.hist_stage)], stage_name[env.hist_stage]);
+		json_common(elapsed);
+		printf(",");
+		json_hist(h);
+		printf(",\"buckets\":[");
+		for (s = first; first >= 0 && s <= last; s++) {
+			if (!h->slots[s])
+				continue;
+			slot_mid(s, &lo, &hi);
+			printf("%s{\"lo_ns\":%.0f,\"hi_ns\":%.0f,\"count\":%llu}",
+			       n++ ? "," : "", lo, hi,
+			       (unsigned long long)h->slots[s]);
+		}
+		printf("]}\n");
+		return;
+	}
+	printf("%s.%s: %llu frames, p50 %s, max %s\n",
+	       dir_name[stage_dir(env.hist_stage)], stage_name[env.hist_stage],
+	       (unsigned long long)h->count,
+	       fmt_ns(percentile(h, 0.5), b[0], sizeof(b[0])),
+	       fmt_ns(h->max, b[1], sizeof(b[1])));
+	printf("%21s : %-10s |%-40s|\n", "ns", "count", "distribution");
+	for (s = first; first >= 0 && s <= last; s++) {
+		if (!h->slots[s])
+			continue;
+		slot_mid(s, &lo, &hi);
+		bar = (int)(40 * h->slots[s] / top);
+		printf("%10.0f -> %-8.0f : %-10llu |%.*s%*s|\n", lo, hi - 1,
+		       (unsigned long long)h->slots[s], bar,
+		       "****************************************", 40 - bar, "");
+	}
+}
+
+/* --- stat and hist ------------------------------------------------------------------ */
+
+static int report(struct life_bpf *obj, double elapsed, bool final)
+{
+	struct drop_row drops[256];
+	int err, ndrops;
+
+	err = sweep(obj, final);
+	if (!err)
+		err = read_hists(obj);
+	if (!err)
+		err = read_acct(obj);
+	if (err) {
+		fprintf(stderr, "pktlife: cannot read the maps: %s\n",
+			strerror(-err));
+		return err;
+	}
+	ndrops = read_drops(obj, drops, ARRAY_SIZE(drops));
+	if (env.mode == MODE_HIST) {
+		if (final)
+			print_hist(elapsed);
+	} else if (env.json) {
+		print_json(elapsed, final, drops, ndrops);
+	} else {
+		print_table(elapsed, drops, ndrops);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static int resolve_ifname(void)
+{
+	if (!env.ifname)
+		return 0;
+	env.ifindex = if_nametoindex(env.ifname);
+	if (!env.ifindex) {
+		fprintf(stderr, "pktlife: unknown interface '%s'\n", env.ifname);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int run_stat(void)
+{
+	struct life_bpf *obj = NULL;
+	struct timespec ts;
+	sigset_t oldmask, wait;
+	__u64 start;
+	long tables = 0;
+	int err;
+
+	err = resolve_ifname();
+	if (err)
+		return err;
+	err = setup_signals(&oldmask);
+	if (err)
+		return err;
+	err = life_open(&obj, false);
+	if (err)
+		return err;
+
+	start = now_ns();
+	if (env.duration)
+		alarm(env.duration);
+	fprintf(stderr, "pktlife: following packets, Ctrl-C to stop\n");
+	sigemptyset(&wait);
+	sigaddset(&wait, SIGINT);
+	sigaddset(&wait, SIGTERM);
+	sigaddset(&wait, SIGALRM);
+	while (!exiting) {
+		ts.tv_sec = env.interval;
+		ts.tv_nsec = 0;
+		/* the signals are blocked: take one here, or time out */
+		if (sigtimedwait(&wait, NULL, &ts) > 0)
+			break;
+		if (env.mode == MODE_STAT) {
+			err = report(obj, (now_ns() - start) / 1e9, false);
+			if (err)
+				goto cleanup;
+			if (env.count && ++tables >= env.count)
+				break;
+		} else {
+			sweep(obj, false);	/* expire old journeys */
+		}
+	}
+	/* one consistent final picture: nothing moves once detached */
+	life_bpf__detach(obj);
+	err = report(obj, (now_ns() - start) / 1e9, true);
+cleanup:
+	life_bpf__destroy(obj);
+	btf__free(vmlinux_btf);
+	return err;
+}
+
+int cmd_stat(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = life_opts,
+		.parser = life_parse,
+		.doc = stat_doc,
+		.help_filter = help_filter,
+	};
+	int err;
+
+	env.mode = MODE_STAT;
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return err;
+	err = run_stat();
+	return err < 0 ? -err : err;
+}
+
+int cmd_hist(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = life_opts,
+		.parser = life_parse,
+		.args_doc = "STAGE",
+		.doc = hist_doc,
+		.help_filter = help_filter,
+	};
+	int err;
+
+	env.mode = MODE_HIST;
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return err;
+	err = run_stat();
+	return err < 0 ? -err : err;
+}
+
+/* --- trace ----------------------------------------------------------------------------- */
+
+static long journeys;
+
+static void flow_str(const struct life_flow *f, char *buf, size_t len)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	const char *proto;
+
+	if (!f->family) {
+		snprintf(buf, len, "ethertype 0x%04x", f->ethertype);
+		return;
+	}
+	inet_ntop(f->family, f->saddr, s, sizeof(s));
+	inet_ntop(f->family, f->daddr, d, sizeof(d));
+	switch (f->proto) {
+	case IPPROTO_TCP: proto = "TCP"; break;
+	case IPPROTO_UDP: proto = "UDP"; break;
+	case IPPROTO_ICMP: proto = "ICMP"; break;
+	case IPPROTO_ICMPV6: proto = "ICMPv6"; break;
+	default: proto = NULL;
+	}
+	if (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP)
+		snprintf(buf, len, f->family == AF_INET6 ? "%s [%s]:%u -> [%s]:%u" :
+			 "%s %s:%u -> %s:%u", proto, s, f->sport, d, f->dport);
+	else if (proto)
+		snprintf(buf, len, "%s %s -> %s", proto, s, d);
+	else
+		snprintf(buf, len, "proto %u %s -> %s", f->proto, s, d);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct life_event *e = data;
+	int first = e->dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+	int last = e->dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+	char ifname[IF_NAMESIZE], fl[128], b[3][24], rb[64];
+	__u64 prev = e->t0, end = e->t0;
+	int s, n = 0;
+
+	(void)ctx;
+	if (size < sizeof(*e) || e->dir >= LIFE_DIR_MAX)
+		return 0;
+	if (!if_indextoname(e->ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "#%u", e->ifindex);
+	flow_str(&e->flow, fl, sizeof(fl));
+	for (s = first; s <= last; s++)
+		if (e->ts[s])
+			end = e->ts[s];
+
+	if (env.json) {
+		printf("{\"mode\":\"trace\",\"dir\":\"%s\",\"ifindex\":%u,\"ifname\":",
+		       dir_name[e->dir], e->ifindex);
+		json_str(stdout, ifname);
+		printf(",\"flow\":");
+		json_str(stdout, fl);
+		printf(",\"proto\":%u,\"sport\":%u,\"dport\":%u,\"frame\":%u,\"frames\":%u,\"end\":\"%s\",\"clone\":%s,\"skb\":\"0x%llx\",",
+		       e->flow.proto, e->flow.sport, e->flow.dport, e->frame_id,
+		       e->frames, end_name[e->end < 3 ? e->end : 0],
+		       e->flags & LIF_BRANCH ? "true" : "false",
+		       (unsigned long long)e->skb);
+		if (e->end == LE_DROPPED) {
+			printf("\"reason\":");
+			json_str(stdout, drop_reason_name(e->reason, rb, sizeof(rb)));
+			printf(",");
+		}
+		printf("\"t0_ns\":%llu,\"stages\":[", (unsigned long long)e->t0);
+		for (s = first; s <= last; s++) {
+			if (!e->ts[s])
+				continue;
+			printf("%s{\"stage\":\"%s\",\"t_ns\":%llu,\"delta_ns\":%llu}",
+			       n++ ? "," : "", stage_name[s],
+			       (unsigned long long)e->ts[s],
+			       (unsigned long long)(e->ts[s] - prev));
+			prev = e->ts[s];
+		}
+		printf("],\"total_ns\":%llu}\n", (unsigned long long)(end - e->t0));
+	} else {
+		printf("%s %s %s  frame %#x x%u  %s%s%s\n",
+		       e->dir == LIFE_RX ? "RX" : "TX", ifname, fl, e->frame_id,
+		       e->frames, end_name[e->end < 3 ? e->end : 0],
+		       e->end == LE_DROPPED ? ": " : "",
+		       e->end == LE_DROPPED ?
+		       drop_reason_name(e->reason, rb, sizeof(rb)) : "");
+		printf("  %-8s %12s %12s\n", "STAGE", "AT", "DELTA");
+		for (s = first; s <= last; s++) {
+			if (!e->ts[s])
+				continue;
+			printf("  %-8s %12s %12s\n", stage_name[s],
+			       fmt_ns(e->ts[s] - e->t0, b[0], sizeof(b[0])),
+			       fmt_ns(e->ts[s] - prev, b[1], sizeof(b[1])));
+			prev = e->ts[s];
+		}
+		printf("  %-8s %12s %12s\n\n", "total", "",
+		       fmt_ns(end - e->t0, b[2], sizeof(b[2])));
+	}
+	fflush(stdout);
+	if (env.count && ++journeys >= env.count)
+		exiting = 1;
+	return 0;
+}
+
+static int run_trace(void)
+{
+	struct ring_buffer *rb = NULL;
+	struct life_bpf *obj = NULL;
+	sigset_t oldmask, all;
+	__u64 last_sweep = 0;
+	int err;
+
+	err = resolve_ifname();
+	if (err)
+		return err;
+	err = setup_signals(&oldmask);
+	if (err)
+		return err;
+	/* ring_buffer__poll() must see signals: unblock them again */
+	sigemptyset(&all);
+	sigaddset(&all, SIGINT);
+	sigaddset(&all, SIGTERM);
+	sigaddset(&all, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+
+	err = life_open(&obj, true);
+	if (err)
+		return err;
+	rb = ring_buffer__new(bpf_map__fd(obj->maps.events), on_event, NULL, NULL);
+	if (!rb) {
+		err = -errno;
+		fprintf(stderr, "pktlife: cannot create the ring buffer: %s\n",
+			strerror(-err));
+		goto cleanup;
+	}
+	if (env.duration)
+		alarm(env.duration);
+	fprintf(stderr, "pktlife: tracing, Ctrl-C to stop\n");
+	while (!exiting) {
+		err = ring_buffer__poll(rb, 200);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0) {
+			fprintf(stderr, "pktlife: ring buffer: %s\n", strerror(-err));
+			goto cleanup;
+		}
+		err = 0;
+		if (now_ns() - last_sweep > 1000000000ULL) {
+			sweep(obj, false);
+			last_sweep = now_ns();
+		}
+	}
+	life_bpf__detach(obj);
+	/* what was submitted before the detach */
+	ring_buffer__consume(rb);
+	read_acct(obj);
+	if (acct_v[LIFE_RX][LA_TRACE_LOST] + acct_v[LIFE_TX][LA_TRACE_LOST])
+		fprintf(stderr, "pktlife: %llu journeys not shown (ring buffer full)\n",
+			(unsigned long long)(acct_v[LIFE_RX][LA_TRACE_LOST] +
+					     acct_v[LIFE_TX][LA_TRACE_LOST]));
+cleanup:
+	ring_buffer__free(rb);
+	life_bpf__destroy(obj);
+	btf__free(vmlinux_btf);
+	return err;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = life_opts,
+		.parser = life_parse,
+		.doc = trace_doc,
+		.help_filter = help_filter,
+	};
+	int err;
+
+	env.mode = MODE_TRACE;
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return err;
+	err = run_trace();
+	return err < 0 ? -err : err;
+}
