@@ -952,9 +952,10 @@ static __always_inline int on_clone(struct sk_buff *skb, struct sk_buff *n)
 		return 0;	/* not delivered locally yet: a tap's clone */
 	if (bpf_map_update_elem(&items, &key, it, BPF_ANY))
 		return 0;
+	it->flags |= LIF_CLONED;
 	it = bpf_map_lookup_elem(&items, &key);
 	if (it)
-		it->flags |= LIF_BRANCH;
+		it->flags = (it->flags & ~LIF_CLONED) | LIF_BRANCH;
 	return 0;
 }
 
@@ -1110,30 +1111,6 @@ static __always_inline int on_udp_send_skb(struct sk_buff *skb,
 	return 0;
 }
 
-/* raw and ping sockets: ip_send_skb() follows the skb's building */
-static __always_inline int on_ip_send_skb(struct sk_buff *skb)
-{
-	__u64 key = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
-	struct life_flow flow = {};
-	struct life_item *it;
-	__u64 *t0;
-
-	if (!skb || item_get((__u64)skb, LK_SKB_TX))
-		return 0;	/* UDP: udp_send_skb() saw it first */
-	t0 = bpf_map_lookup_elem(&dgram_sends, &key);
-	if (!t0)
-		return 0;
-	parse_tx_skb(skb, &flow);
-	if (!tx_flow_wanted(&flow))
-		return 0;
-	it = tx_new((__u64)skb, BPF_CORE_READ(skb, sk), *t0, now, LS_TX_SOCK);
-	if (it) {
-		it->flow = flow;
-		it->ts[LS_TX_SOCK] = now;
-	}
-	return 0;
-}
-
 static __always_inline int on_udp4_send_skb(struct sk_buff *skb,
 					    struct flowi4 *fl4)
 {
@@ -1171,7 +1148,8 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 						  __u32 s, bool parse)
 {
 	struct life_item *it = item_get((__u64)skb, LK_SKB_TX);
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_ns(), *t0;
+	__u64 key = bpf_get_current_pid_tgid();
 	struct life_flow flow = {};
 
 	if (it) {
@@ -1187,9 +1165,17 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 	parse_tx_skb(skb, &flow);
 	if (!tx_flow_wanted(&flow))
 		return NULL;
-	it = tx_new((__u64)skb, BPF_CORE_READ(skb, sk), now, now, s);
-	if (it)
-		it->flow = flow;
+	/*
+	 * Raw and ping sockets have no hook of their own between sendmsg()
+	 * and ip_output(): for them the sock stage ends here.
+	 */
+	t0 = s == LS_TX_L4 ? bpf_map_lookup_elem(&dgram_sends, &key) : NULL;
+	it = tx_new((__u64)skb, BPF_CORE_READ(skb, sk), t0 ? *t0 : now, now, s);
+	if (!it)
+		return NULL;
+	it->flow = flow;
+	if (t0)
+		it->ts[LS_TX_SOCK] = now;
 	return it;
 }
 
@@ -1271,6 +1257,7 @@ static __always_inline void tx_finish(struct life_item *it, __u64 skb,
 	__u32 s;
 
 	it->frames = nframes;
+	it->frame_id = first_id;
 	for (s = LS_TX_FIRST; s <= LS_TX_DRV; s++) {
 		t = it->ts[s];
 		if (!t)
@@ -1468,8 +1455,6 @@ FN(raw_sendmsg, on_dgram_sendmsg(), struct sock *sk)
 FN(rawv6_sendmsg, on_dgram_sendmsg(), struct sock *sk)
 FN(ping_v4_sendmsg, on_dgram_sendmsg(), struct sock *sk)
 FN(ping_v6_sendmsg, on_dgram_sendmsg(), struct sock *sk)
-FN(ip_send_skb, on_ip_send_skb(skb), struct net *net, struct sk_buff *skb)
-FN(ip6_send_skb, on_ip_send_skb(skb), struct sk_buff *skb)
 FN(udp_send_skb, on_udp4_send_skb(skb, fl4), struct sk_buff *skb,
    struct flowi4 *fl4)
 FN(udp_v6_send_skb, on_udp6_send_skb(skb, fl6), struct sk_buff *skb,

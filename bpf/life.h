@@ -145,6 +145,7 @@ struct life_key {
 #define LIF_PLDEV	0x02	/* TX: a pktlife device; ends at pl_tx_complete */
 #define LIF_DEV_OK	0x04	/* TX: device known and wanted */
 #define LIF_BRANCH	0x08	/* RX: a clone's journey */
+#define LIF_CLONED	0x10	/* RX: a clone of it went on as a branch */
 
 struct life_item {
 	__u64 ts[LS_MAX];	/* when each stage ended (group 0), 0: not */

@@ -23,25 +23,42 @@ run ip -n left link set pl0 up
 run ip -n right link set pl1 up
 run ip -n left -d link show pl0
 
+# wait_line FILE TEXT: the tool has attached (loading takes a while under TCG)
+wait_line() { for _ in $(seq 600); do grep -q "$2" "$1" && return; sleep 0.1; done; }
+
 counting=
 if [ -x "$tool" ]; then
-	step "count packets at the kernel's own hooks while traffic runs"
+	step "count packets at the kernel's own hooks, and follow their life per layer"
 	ip netns exec right "$tool" count -i pl1 >/tmp/count.out 2>/tmp/count.err &
 	counting=$!
-	for _ in $(seq 100); do grep -q counting /tmp/count.err && break; sleep 0.1; done
+	ip netns exec right "$tool" stat -i pl1 -I 3600 >/tmp/stat.out 2>/tmp/stat.err &
+	stating=$!
+	ip netns exec left "$tool" trace -p icmp -c 3 >/tmp/trace.out 2>/tmp/trace.err &
+	tracing=$!
+	wait_line /tmp/count.err counting
+	wait_line /tmp/stat.err 'following packets'
+	wait_line /tmp/trace.err tracing
 fi
 
-step "ping, then 3 seconds of TCP with iperf3"
-run ip netns exec left ping -c 3 -i 0.2 10.0.0.2
+step "one ping with 100 us of wire latency, then 3 seconds of TCP with iperf3"
+bus=$(ip netns exec right ethtool -i pl1 | sed -n 's/^bus-info: //p')
+run sh -c "echo 100 > /sys/kernel/debug/pktlife/$bus/latency_us"
+run ip netns exec left ping -c 1 10.0.0.2
+run sh -c "echo 0 > /sys/kernel/debug/pktlife/$bus/latency_us"
 ip netns exec right iperf3 -s -1 >/dev/null &
 for _ in $(seq 100); do ip netns exec right ss -Hltn 'sport = :5201' | grep -q . && break; sleep 0.1; done
 run ip netns exec left iperf3 -c 10.0.0.2 -t 3 -f m
 
 if [ -n "$counting" ]; then
-	kill -INT "$counting"
-	wait "$counting" || true
+	kill -INT "$counting" "$stating"
+	wait "$counting" "$stating" || true
+	wait "$tracing" || true
 	step "what the kernel's hooks saw on pl1"
 	cat /tmp/count.out
+	step "pktlife trace -p icmp -c 3 on the left: the ping's journey out and back"
+	cat /tmp/trace.out
+	step "pktlife stat -i pl1 on the right: per-layer latency of everything"
+	cat /tmp/stat.out
 fi
 
 step "what the driver saw"

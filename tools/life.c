@@ -295,7 +295,8 @@ static const char stages_doc[] =
 "  rx.local    -> ip_protocol_deliver_rcu (and v6): to TCP, UDP, raw...\n"
 "  rx.l4       -> queued on the socket\n"
 "  rx.sockq    -> first byte copied to the reader\n"
-"  tx.sock     tcp/udp/raw/ping sendmsg -> skb leaves TCP / UDP / raw\n"
+"  tx.sock     tcp/udp/raw/ping sendmsg -> skb leaves TCP / UDP\n"
+"              (raw and ping sockets: -> ip_output, and no tx.l4)\n"
 "  tx.l4       -> ip_output / ip6_output\n"
 "  tx.ip       -> __dev_queue_xmit (qdisc enqueue)\n"
 "  tx.qdisc    -> driver called (net_dev_start_xmit)\n"
@@ -435,7 +436,6 @@ static const struct {
 	{ "udp_send_skb", "tx.sock (UDP)" }, { "udp_v6_send_skb", "tx.sock (UDPv6)" },
 	{ "raw_sendmsg", "tx.sock (raw)" }, { "rawv6_sendmsg", "tx.sock (raw IPv6)" },
 	{ "ping_v4_sendmsg", "tx.sock (ping)" }, { "ping_v6_sendmsg", "tx.sock (ping IPv6)" },
-	{ "ip_send_skb", "tx.sock (raw, ping)" }, { "ip6_send_skb", "tx.sock (raw, ping IPv6)" },
 	{ "ip_output", "tx.l4" }, { "ip6_output", "tx.l4 (IPv6)" },
 	{ "skb_gro_receive", "GRO attribution" },
 	{ "skb_gro_receive_list", "GRO attribution (fraglist)" },
@@ -1235,10 +1235,11 @@ static int on_event(void *ctx, void *data, size_t size)
 		json_str(stdout, ifname);
 		printf(",\"flow\":");
 		json_str(stdout, fl);
-		printf(",\"proto\":%u,\"sport\":%u,\"dport\":%u,\"frame\":%u,\"frames\":%u,\"end\":\"%s\",\"clone\":%s,\"skb\":\"0x%llx\",",
+		printf(",\"proto\":%u,\"sport\":%u,\"dport\":%u,\"frame\":%u,\"frames\":%u,\"end\":\"%s\",\"clone\":%s,\"cloned\":%s,\"skb\":\"0x%llx\",",
 		       e->flow.proto, e->flow.sport, e->flow.dport, e->frame_id,
 		       e->frames, end_name[e->end < 3 ? e->end : 0],
 		       e->flags & LIF_BRANCH ? "true" : "false",
+		       e->flags & LIF_CLONED ? "true" : "false",
 		       (unsigned long long)e->skb);
 		if (e->end == LE_DROPPED) {
 			printf("\"reason\":");
@@ -1257,12 +1258,14 @@ static int on_event(void *ctx, void *data, size_t size)
 		}
 		printf("],\"total_ns\":%llu}\n", (unsigned long long)(end - e->t0));
 	} else {
-		printf("%s %s %s  frame %#x x%u  %s%s%s\n",
+		printf("%s %s %s  frame %#x x%u  %s%s%s%s%s\n",
 		       e->dir == LIFE_RX ? "RX" : "TX", ifname, fl, e->frame_id,
 		       e->frames, end_name[e->end < 3 ? e->end : 0],
 		       e->end == LE_DROPPED ? ": " : "",
 		       e->end == LE_DROPPED ?
-		       drop_reason_name(e->reason, rb, sizeof(rb)) : "");
+		       drop_reason_name(e->reason, rb, sizeof(rb)) : "",
+		       e->flags & LIF_CLONED ? " (a clone went on to a socket)" : "",
+		       e->flags & LIF_BRANCH ? " (clone)" : "");
 		printf("  %-8s %12s %12s\n", "STAGE", "AT", "DELTA");
 		for (s = first; s <= last; s++) {
 			if (!e->ts[s])
