@@ -971,8 +971,13 @@ tx_new(__u64 skb, struct sock *sk, __u64 t0, __u64 t, __u32 last)
 	it = item_new(skb, LIFE_TX, t0, t, 1);
 	if (!it)
 		return NULL;
-	/* where it starts is its t0: no stage ends there */
+	/*
+	 * Begun at a sendmsg() (T0 before T): the stage LAST ended at T.
+	 * Else the journey starts here: no stage ends at its first point.
+	 */
 	it->last = last;
+	if (t0 != t && last < LS_MAX)
+		it->ts[last] = t;
 	/* without an interface filter the netns check was all: counted now */
 	if (!targ_ifindex && sk) {
 		it->flags |= LIF_DEV_OK;
@@ -1174,8 +1179,11 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 	if (!it)
 		return NULL;
 	it->flow = flow;
-	if (t0)
+	if (t0) {
+		/* the sock stage ended here; tx.l4 does not exist for them */
 		it->ts[LS_TX_SOCK] = now;
+		it->ts[LS_TX_L4] = 0;
+	}
 	return it;
 }
 

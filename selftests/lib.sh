@@ -657,3 +657,154 @@ def recv(ref, dst, port):
 
 {"send": send, "recv": recv}[sys.argv[1]](*sys.argv[2:])
 '
+
+# --- pktlife stat/hist/trace (issue 4) ---
+#
+# Helpers for the tests of the latency modes (life_*.sh): start the tool in
+# a netns and wait until it follows packets, stop it with SIGINT as a user
+# would, and read its JSON: the final stat object, stages and accounting.
+# Times are in ns, as in the tool's JSON.
+
+# PL_LIFE_ENV: environment for the tool, e.g. (PKTLIFE_FORCE_RAW_TP=1) for
+# the raw_tp + kprobe fallback.
+PL_LIFE_ENV=()
+PL_LIFE_PIDS=()
+
+# pl_life_ready ERR PID: the tool says it follows packets (stat, hist) or
+# traces, or it has exited (then the caller sees the line is missing).
+pl_life_ready()
+{
+	grep -qE '^pktlife: (following packets|tracing), Ctrl-C to stop$' "$1" ||
+		pl_gone "$2"
+}
+
+# pl_life_start VAR NS OUT ERR MODE ARGS...: pktlife MODE ARGS in NS in the
+# background, stdout to OUT and stderr to ERR; wait until it has attached.
+# VAR := its pid. Fails (and says why) if it exits or does not get there in
+# 120 s. Killed at exit if still running.
+pl_life_start()
+{
+	local _pl_var=$1 _pl_ns=$2 _pl_out=$3 _pl_err=$4 _pl_pid
+
+	shift 4
+	ip netns exec "$_pl_ns" env "${PL_LIFE_ENV[@]}" "$PL_TOOL" "$@" \
+		>"$_pl_out" 2>"$_pl_err" &
+	_pl_pid=$!
+	[ ${#PL_LIFE_PIDS[@]} -eq 0 ] && defer pl_life_kill_all
+	PL_LIFE_PIDS+=("$_pl_pid")
+	printf -v "$_pl_var" %s "$_pl_pid"
+	slowwait 120 pl_life_ready "$_pl_err" "$_pl_pid"
+	if ! grep -qE '^pktlife: (following packets|tracing), Ctrl-C to stop$' "$_pl_err"; then
+		ktap_info "pktlife $* did not start:"
+		sed 's/^/#   /' "$_pl_err" | tail -n 20
+		kill -KILL "$_pl_pid" 2>/dev/null
+		wait "$_pl_pid" 2>/dev/null
+		return 1
+	fi
+}
+
+pl_life_kill_all()
+{
+	local pid
+
+	for pid in "${PL_LIFE_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+	done
+	PL_LIFE_PIDS=()
+}
+
+# pl_life_stop PID: SIGINT, as Ctrl-C; its exit status (1 if it does not
+# exit within 30 s, then it is killed).
+pl_life_stop()
+{
+	kill -INT "$1" 2>/dev/null
+	pl_life_wait "$1" 30
+}
+
+# pl_life_wait PID TIMEOUT_S: wait for a tool that stops by itself (-c, -d);
+# its exit status, 1 if it is still running after TIMEOUT_S (then killed).
+pl_life_wait()
+{
+	if ! slowwait "$2" pl_gone "$1"; then
+		ktap_info "pktlife (pid $1) still running after $2 s: killed"
+		kill -KILL "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		return 1
+	fi
+	wait "$1"
+}
+
+# pl_life_final OUT: the final stat object of a --json run (one line);
+# fails if there is none.
+pl_life_final()
+{
+	jq -ec 'select(.mode == "stat" and .final == true)' "$1" 2>/dev/null | tail -n 1 | grep .
+}
+
+# pl_life_stage OUT DIR STAGE FIELD: FIELD (count, p50_ns, ...) of a stage
+# (or "total") of direction DIR (rx, tx) in the final stat object; "none"
+# if there is no such stage.
+pl_life_stage()
+{
+	pl_life_final "$1" | jq -r --arg d "$2" --arg s "$3" --arg f "$4" '
+		if $s == "total" then .[$d].total[$f]
+		else ([.[$d].stages[] | select(.stage == $s)][0] // {})[$f] end
+		// "none"'
+}
+
+# pl_life_acct OUT DIR NAME: one accounting counter (started, completed,
+# ..., lost, in_flight) of direction DIR in the final stat object.
+pl_life_acct()
+{
+	pl_life_final "$1" | jq -r --arg d "$2" --arg a "$3" '.[$d].acct[$a] // "none"'
+}
+
+# check_life_acct OUT DIR: the accounting identity of direction DIR,
+# started = completed + ended + dropped + lost + in_flight with lost the sum
+# of its four kinds.
+check_life_acct()
+{
+	local line
+
+	line=$(pl_life_final "$1" | jq -r --arg d "$2" '.[$d].acct |
+		"\(.started) \(.completed + .ended + .dropped + .lost + .in_flight) \(.lost) \(.lost_ring + .lost_map + .lost_reused + .lost_expired)"')
+	read -r -a line <<<"$line"
+	check_num "${line[1]:-x}" eq "${line[0]:-y}" \
+		"$2: completed + ended + dropped + lost + in_flight vs. started"
+	check_num "${line[2]:-x}" eq "${line[3]:-y}" \
+		"$2: lost vs. lost_ring + lost_map + lost_reused + lost_expired"
+}
+
+# pl_near GOT WANT [PCT [ABS]]: |GOT - WANT| <= max(WANT * PCT %, ABS);
+# defaults 10 % and 20000 (20 us in ns).
+pl_near()
+{
+	local got=$1 want=$2 pct=${3:-10} abs=${4:-20000} tol d
+
+	[[ $got =~ ^[0-9]+$ && $want =~ ^[0-9]+$ ]] || return 2
+	tol=$((want * pct / 100))
+	[ "$tol" -lt "$abs" ] && tol=$abs
+	d=$((got - want))
+	[ "${d#-}" -le "$tol" ]
+}
+
+# check_near GOT WANT MSG [PCT [ABS]]
+check_near()
+{
+	pl_near "$1" "$2" "${4:-10}" "${5:-20000}"
+	check_err $? "$3: got '$1' ns, want $2 ns +-max(${4:-10} %, ${5:-20000} ns)"
+}
+
+# pl_life_info OUT DIR: the stages (count and p50) and the accounting of
+# direction DIR as KTAP comments, for the record.
+pl_life_info()
+{
+	local f
+
+	f=$(pl_life_final "$1") || { ktap_info "no final stat object in $1"; return; }
+	ktap_info "$2 stages (frames p50 us):" $(jq -r --arg d "$2" \
+		'.[$d].stages[] | "\(.stage)=\(.count)/\(.p50_ns / 1000 | floor)"' <<<"$f") \
+		"total=$(jq -r --arg d "$2" '.[$d].total | "\(.count)/\(.p50_ns / 1000 | floor)"' <<<"$f")"
+	ktap_info "$2 acct:" $(jq -r --arg d "$2" \
+		'.[$d].acct | to_entries[] | select(.value != 0) | "\(.key)=\(.value)"' <<<"$f")
+}
