@@ -121,20 +121,37 @@ struct send_log {
 	__u64 t[SEND_LOG];
 };
 
+/* LRU: a socket that goes away unseen only ages out */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u64);
 	__type(value, struct send_log);
 } tcp_sends SEC(".maps");
 
-/* a datagram sendmsg() (UDP, raw, ping) in progress, per thread */
+/* a sendmsg() in progress, per thread: when, and on which socket */
+struct send_call {
+	__u64 t;
+	__u64 sk;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u64);
-	__type(value, __u64);
-} dgram_sends SEC(".maps");
+	__type(value, struct send_call);
+} sends SEC(".maps");
+
+/*
+ * skbs a filter rejected, so that the next hook does not start them again
+ * (and count them twice); an LRU, as forgetting one only costs a recount
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct life_key);
+	__type(value, __u8);
+} rejected SEC(".maps");
 
 /* what one hook hands to the next on the same CPU */
 struct handoff {
@@ -146,6 +163,8 @@ struct handoff {
 	__u32 merged_group;
 	__u32 pad;
 	__u64 arg0, arg1;	/* kprobe -> kretprobe */
+	__u32 fn;		/* whose arguments: enum kret_fn */
+	__u32 pad2;
 };
 
 struct {
@@ -177,7 +196,7 @@ struct {
 	__type(value, __u64);
 } acct SEC(".maps");
 
-/* drops per (direction << 16 | reason), in frames */
+/* drops per (direction << 31 | reason), in frames */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 1024);
@@ -413,6 +432,16 @@ static __always_inline void parse_sk(struct sock *sk, struct life_flow *f)
 	}
 	f->sport = BPF_CORE_READ(c, skc_num);
 	f->dport = bpf_ntohs(BPF_CORE_READ(c, skc_dport));
+	/* an IPv6 socket talking to an IPv4 peer sends IPv4 packets */
+	if (f->family == AF_INET6 && !f->daddr[0] && !f->daddr[1] &&
+	    f->daddr[2] == bpf_htonl(0xffff)) {
+		f->family = AF_INET;
+		f->ethertype = ETH_P_IP;
+		f->saddr[0] = f->saddr[3];
+		f->daddr[0] = f->daddr[3];
+		f->saddr[1] = f->saddr[2] = f->saddr[3] = 0;
+		f->daddr[1] = f->daddr[2] = f->daddr[3] = 0;
+	}
 }
 
 /* The wire frames an skb is or becomes: gso_segs, at least 1. */
@@ -445,8 +474,28 @@ static __always_inline void item_del(__u64 skb, __u32 kind)
 	bpf_map_delete_elem(&items, &key);
 }
 
+/* in the accounting: started, and not a clone's branch */
+/* a filter said no to SKB: remember it, count it once */
+static __always_inline void reject(__u64 skb, __u32 kind, __u32 w)
+{
+	struct life_key key = { .addr = skb, .kind = kind };
+	__u8 one = 1;
+
+	bpf_map_update_elem(&rejected, &key, &one, BPF_ANY);
+	acct_add(kind, LA_FILTERED, w);
+}
+
+static __always_inline bool was_rejected(__u64 skb, __u32 kind)
+{
+	struct life_key key = { .addr = skb, .kind = kind };
+
+	return bpf_map_lookup_elem(&rejected, &key);
+}
+
 static __always_inline bool item_counted(const struct life_item *it)
 {
+	if (it->flags & LIF_BRANCH)
+		return false;
 	return it->dir == LIFE_RX || (it->flags & LIF_DEV_OK);
 }
 
@@ -710,7 +759,7 @@ static __always_inline int on_rx_skb(struct net_device *dev,
 
 	parse_rx_skb(skb, &flow);
 	if (!flow_wanted(&flow)) {
-		acct_add(LIFE_RX, LA_FILTERED, 1);
+		reject((__u64)skb, LIFE_RX, 1);
 		bpf_map_delete_elem(&frames, &id);
 		return 0;
 	}
@@ -798,20 +847,26 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 		return 0;
 	it = item_get((__u64)skb, LK_SKB_RX);
 	if (it) {
+		/*
+		 * Still inside napi_gro_receive(): GRO handed it over at once
+		 * (a full gro_normal batch), so GRO ended here too.
+		 */
+		if (it->last == LS_RX_DRV)
+			rx_stage(it, LS_RX_GRO, now);
 		rx_stage(it, LS_RX_BACKLOG, now);
 		return 0;
 	}
-	if (!dir_wanted(LIFE_RX))
+	if (!dir_wanted(LIFE_RX) || was_rejected((__u64)skb, LIFE_RX))
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);
 	if (!dev_wanted(dev))
 		return 0;
+	w = skb_frames(skb);
 	parse_rx_skb(skb, &flow);
 	if (!flow_wanted(&flow)) {
-		acct_add(LIFE_RX, LA_FILTERED, 1);
+		reject((__u64)skb, LIFE_RX, w);
 		return 0;
 	}
-	w = skb_frames(skb);
 	it = item_new((__u64)skb, LIFE_RX, now, now, w);
 	if (!it)
 		return 0;
@@ -961,6 +1016,27 @@ static __always_inline int on_clone(struct sk_buff *skb, struct sk_buff *n)
 
 /* --- the kernel's transmit path ------------------------------------------ */
 
+static __always_inline int on_sendmsg(struct sock *sk)
+{
+	struct send_call c = { .t = bpf_ktime_get_ns(), .sk = (__u64)sk };
+	__u64 key = bpf_get_current_pid_tgid();
+
+	bpf_map_update_elem(&sends, &key, &c, BPF_ANY);
+	return 0;
+}
+
+/*
+ * When this thread's sendmsg() on SK began, or 0. A softirq that
+ * interrupted the thread sends for other sockets: they do not match.
+ */
+static __always_inline __u64 sendmsg_time(struct sock *sk)
+{
+	__u64 key = bpf_get_current_pid_tgid();
+	struct send_call *c = bpf_map_lookup_elem(&sends, &key);
+
+	return c && c->sk == (__u64)sk ? c->t : 0;
+}
+
 static __always_inline struct life_item *
 tx_new(__u64 skb, struct sock *sk, __u64 t0, __u64 t, __u32 last)
 {
@@ -986,21 +1062,28 @@ tx_new(__u64 skb, struct sock *sk, __u64 t0, __u64 t, __u32 last)
 	return it;
 }
 
-static __always_inline bool tx_flow_wanted(struct life_flow *flow)
+static __always_inline bool tx_flow_wanted(struct life_flow *flow, __u64 skb)
 {
 	if (flow_wanted(flow))
 		return true;
-	acct_add(LIFE_TX, LA_FILTERED, 1);
+	reject(skb, LIFE_TX, 1);
 	return false;
 }
 
-static __always_inline int on_tcp_sendmsg(struct sock *sk)
+/*
+ * tcp_sendmsg_locked(), the socket locked: the data it queues begins at
+ * write_seq. Its origin is the tcp_sendmsg() call that took the lock (or
+ * now, for kernel users such as TLS that call it directly).
+ */
+static __always_inline int on_tcp_sendmsg_locked(struct sock *sk)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
-	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
+	__u64 key = (__u64)sk, now = sendmsg_time(sk);
 	struct send_log *l, zero = {};
 	__u32 i;
 
+	if (!now)
+		now = bpf_ktime_get_ns();
 	l = bpf_map_lookup_elem(&tcp_sends, &key);
 	if (!l) {
 		bpf_map_update_elem(&tcp_sends, &key, &zero, BPF_NOEXIST);
@@ -1008,10 +1091,18 @@ static __always_inline int on_tcp_sendmsg(struct sock *sk)
 		if (!l)
 			return 0;
 	}
-	/* the socket is locked by its owner: one writer */
+	/* the socket lock makes this the only writer of its log */
 	i = l->n++ & (SEND_LOG - 1);
 	l->seq[i] = BPF_CORE_READ(tp, write_seq);
 	l->t[i] = now;
+	return 0;
+}
+
+static __always_inline int on_tcp_close(struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+
+	bpf_map_delete_elem(&tcp_sends, &key);
 	return 0;
 }
 
@@ -1067,7 +1158,7 @@ static __always_inline int on_ip_queue_xmit(struct sock *sk, struct sk_buff *skb
 		return 0;
 	h->sk = 0;
 	parse_sk(sk, &flow);
-	if (!tx_flow_wanted(&flow))
+	if (!tx_flow_wanted(&flow, (__u64)skb))
 		return 0;
 	t0 = h->t_origin;
 	if (t0) {
@@ -1080,35 +1171,26 @@ static __always_inline int on_ip_queue_xmit(struct sock *sk, struct sk_buff *skb
 	return 0;
 }
 
-static __always_inline int on_dgram_sendmsg(void)
-{
-	__u64 key = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
-
-	bpf_map_update_elem(&dgram_sends, &key, &now, BPF_ANY);
-	return 0;
-}
-
-static __always_inline int on_dgram_sendmsg_ret(void)
+static __always_inline int on_sendmsg_ret(void)
 {
 	__u64 key = bpf_get_current_pid_tgid();
 
-	bpf_map_delete_elem(&dgram_sends, &key);
+	bpf_map_delete_elem(&sends, &key);
 	return 0;
 }
 
 static __always_inline int on_udp_send_skb(struct sk_buff *skb,
 					   struct life_flow *flow)
 {
-	__u64 key = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
 	struct sock *sk = BPF_CORE_READ(skb, sk);
+	__u64 now = bpf_ktime_get_ns(), t0;
 	struct life_item *it;
-	__u64 *t0;
 
-	if (!tx_flow_wanted(flow))
+	if (!tx_flow_wanted(flow, (__u64)skb))
 		return 0;
-	t0 = bpf_map_lookup_elem(&dgram_sends, &key);
+	t0 = sendmsg_time(sk);
 	if (t0)
-		it = tx_new((__u64)skb, sk, *t0, now, LS_TX_SOCK);
+		it = tx_new((__u64)skb, sk, t0, now, LS_TX_SOCK);
 	else
 		it = tx_new((__u64)skb, sk, now, now, LS_MAX);
 	if (it)
@@ -1153,9 +1235,9 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 						  __u32 s, bool parse)
 {
 	struct life_item *it = item_get((__u64)skb, LK_SKB_TX);
-	__u64 now = bpf_ktime_get_ns(), *t0;
-	__u64 key = bpf_get_current_pid_tgid();
+	__u64 now = bpf_ktime_get_ns(), t0;
 	struct life_flow flow = {};
+	struct sock *sk;
 
 	if (it) {
 		if (it->last == LS_MAX || s > it->last) {
@@ -1165,17 +1247,18 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 		it->t_last = now;
 		return it;
 	}
-	if (!parse)
+	if (!parse || was_rejected((__u64)skb, LIFE_TX))
 		return NULL;
 	parse_tx_skb(skb, &flow);
-	if (!tx_flow_wanted(&flow))
+	if (!tx_flow_wanted(&flow, (__u64)skb))
 		return NULL;
 	/*
 	 * Raw and ping sockets have no hook of their own between sendmsg()
 	 * and ip_output(): for them the sock stage ends here.
 	 */
-	t0 = s == LS_TX_L4 ? bpf_map_lookup_elem(&dgram_sends, &key) : NULL;
-	it = tx_new((__u64)skb, BPF_CORE_READ(skb, sk), t0 ? *t0 : now, now, s);
+	sk = BPF_CORE_READ(skb, sk);
+	t0 = s == LS_TX_L4 ? sendmsg_time(sk) : 0;
+	it = tx_new((__u64)skb, sk, t0 ? t0 : now, now, s);
 	if (!it)
 		return NULL;
 	it->flow = flow;
@@ -1201,6 +1284,11 @@ static __always_inline int on_dev_queue(struct sk_buff *skb)
 	if (!it || (it->flags & LIF_DEV_OK))
 		return 0;
 	if (!dev_wanted(dev)) {
+		/* another device or netns: not ours, not counted */
+		struct life_key key = { .addr = (__u64)skb, .kind = LK_SKB_TX };
+		__u8 one = 1;
+
+		bpf_map_update_elem(&rejected, &key, &one, BPF_ANY);
 		item_del((__u64)skb, LK_SKB_TX);
 		return 0;
 	}
@@ -1239,7 +1327,8 @@ static __always_inline int on_start_xmit(struct sk_buff *skb,
 static long frame_cb(__u32 i, void *data)
 {
 	struct loop_ctx *c = data;
-	__u32 id = c->first + i;
+	/* the port is in the top byte: only the sequence wraps */
+	__u32 id = (c->first & 0xff000000) | ((c->first + i) & 0xffffff);
 	__u64 *d, dep;
 
 	d = bpf_map_lookup_elem(&departs, &id);
@@ -1294,12 +1383,19 @@ static __always_inline void tx_finish(struct life_item *it, __u64 skb,
 	item_del(skb, LK_SKB_TX);
 }
 
+/* ndo_start_xmit() of a pktlife device: its journey ends at completion */
 static __always_inline int on_pl_xmit(struct sk_buff *skb)
 {
-	struct life_item *it = tx_point(skb, LS_TX_DRV, false);
+	struct life_item *it = item_get((__u64)skb, LK_SKB_TX);
 
 	if (it)
 		it->flags |= LIF_PLDEV;
+	return 0;
+}
+
+static __always_inline int on_tx_posted(struct sk_buff *skb)
+{
+	tx_point(skb, LS_TX_DRV, false);
 	return 0;
 }
 
@@ -1351,7 +1447,7 @@ static __always_inline void end_early(struct sk_buff *skb, __u32 kind,
 	if (item_counted(it) && !(it->flags & LIF_BRANCH)) {
 		acct_add(kind, what, it->frames);
 		if (what == LA_DROPPED) {
-			key = kind << 16 | (reason & 0xffff);
+			key = kind << 31 | (reason & 0x7fffffff);
 			v = bpf_map_lookup_elem(&drops, &key);
 			if (v) {
 				*v += it->frames;
@@ -1411,6 +1507,7 @@ TP(pl_rx_skb, on_rx_skb(dev, skb, queue, frame_id),
 TP(pl_rx_gro, on_rx_gro(skb, result),
    struct net_device *dev, struct sk_buff *skb, u16 queue, int result)
 TP(pl_xmit, on_pl_xmit(skb), struct net_device *dev, struct sk_buff *skb)
+TP(pl_tx_posted, on_tx_posted(skb), struct net_device *dev, struct sk_buff *skb)
 TP(pl_tx_complete, on_tx_complete(skb, frame_id, nsegs, depart),
    struct net_device *dev, struct sk_buff *skb, u16 queue, u32 frame_id,
    u32 nsegs, u64 depart)
@@ -1450,19 +1547,21 @@ FN(skb_copy_datagram_iter, on_copy_to_user(skb), struct sk_buff *skb)
 FN(skb_copy_and_csum_datagram_msg, on_copy_to_user(skb), struct sk_buff *skb)
 
 /* transmit */
-FN(tcp_sendmsg, on_tcp_sendmsg(sk), struct sock *sk)
+FN(tcp_sendmsg, on_sendmsg(sk), struct sock *sk)
+FN(tcp_sendmsg_locked, on_tcp_sendmsg_locked(sk), struct sock *sk)
+FN(tcp_close, on_tcp_close(sk), struct sock *sk)
 FN(__tcp_transmit_skb, on_tcp_transmit(sk, skb), struct sock *sk,
    struct sk_buff *skb)
 FN(__ip_queue_xmit, on_ip_queue_xmit(sk, skb), struct sock *sk,
    struct sk_buff *skb)
 FN(inet6_csk_xmit, on_ip_queue_xmit(sk, skb), struct sock *sk,
    struct sk_buff *skb)
-FN(udp_sendmsg, on_dgram_sendmsg(), struct sock *sk)
-FN(udpv6_sendmsg, on_dgram_sendmsg(), struct sock *sk)
-FN(raw_sendmsg, on_dgram_sendmsg(), struct sock *sk)
-FN(rawv6_sendmsg, on_dgram_sendmsg(), struct sock *sk)
-FN(ping_v4_sendmsg, on_dgram_sendmsg(), struct sock *sk)
-FN(ping_v6_sendmsg, on_dgram_sendmsg(), struct sock *sk)
+FN(udp_sendmsg, on_sendmsg(sk), struct sock *sk)
+FN(udpv6_sendmsg, on_sendmsg(sk), struct sock *sk)
+FN(raw_sendmsg, on_sendmsg(sk), struct sock *sk)
+FN(rawv6_sendmsg, on_sendmsg(sk), struct sock *sk)
+FN(ping_v4_sendmsg, on_sendmsg(sk), struct sock *sk)
+FN(ping_v6_sendmsg, on_sendmsg(sk), struct sock *sk)
 FN(udp_send_skb, on_udp4_send_skb(skb, fl4), struct sk_buff *skb,
    struct flowi4 *fl4)
 FN(udp_v6_send_skb, on_udp6_send_skb(skb, fl6), struct sk_buff *skb,
@@ -1475,10 +1574,11 @@ FN(ip6_output, (tx_point(skb, LS_TX_L4, true), 0), struct net *net,
 /* the sendmsg() returned: its time is no longer an origin */
 #define SENDMSG_RET(func)						\
 SEC("fexit/" #func)							\
-int BPF_PROG(fx_##func) { return on_dgram_sendmsg_ret(); }		\
+int BPF_PROG(fx_##func) { return on_sendmsg_ret(); }		\
 SEC("kretprobe/" #func)							\
-int BPF_KRETPROBE(kr_##func) { return on_dgram_sendmsg_ret(); }
+int BPF_KRETPROBE(kr_##func) { return on_sendmsg_ret(); }
 
+SENDMSG_RET(tcp_sendmsg)
 SENDMSG_RET(udp_sendmsg)
 SENDMSG_RET(udpv6_sendmsg)
 SENDMSG_RET(raw_sendmsg)
@@ -1488,10 +1588,12 @@ SENDMSG_RET(ping_v6_sendmsg)
 
 /*
  * Merges and clones need the result: fexit, or a kprobe that keeps the
- * arguments for the kretprobe (per CPU: these run with BHs off, or, for
- * skb_try_coalesce() from a socket backlog, in a section a softirq on the
- * same CPU could interrupt; then a merge may be missed, never misfiled,
- * as the kretprobe checks that both pointers are still its own).
+ * arguments for the kretprobe, per CPU. skb_clone() and
+ * skb_try_coalesce() can also run in process context, where a softirq on
+ * the same CPU may interrupt between the two and stash its own: the
+ * kretprobe then finds another function's arguments, or none, and the
+ * merge or clone is missed (never misfiled: each stash says whose it is).
+ * A softirq calling the same function in between is not told apart.
  */
 SEC("fexit/skb_gro_receive")
 int BPF_PROG(fx_skb_gro_receive, struct sk_buff *p, struct sk_buff *skb, int ret)
@@ -1521,22 +1623,24 @@ int BPF_PROG(fx_skb_clone, struct sk_buff *skb, gfp_t gfp, struct sk_buff *n)
 	return on_clone(skb, n);
 }
 
-static __always_inline int stash(__u64 a, __u64 b)
+static __always_inline int stash(__u32 fn, __u64 a, __u64 b)
 {
 	struct handoff *h = handoff();
 
 	if (h) {
+		h->fn = fn;
 		h->arg0 = a;
 		h->arg1 = b;
 	}
 	return 0;
 }
 
-static __always_inline bool unstash(__u64 *a, __u64 *b)
+/* the arguments, if the last kprobe on this CPU was this function's */
+static __always_inline bool unstash(__u32 fn, __u64 *a, __u64 *b)
 {
 	struct handoff *h = handoff();
 
-	if (!h || !h->arg0)
+	if (!h || !h->arg0 || h->fn != fn)
 		return false;
 	*a = h->arg0;
 	*b = h->arg1;
@@ -1544,23 +1648,27 @@ static __always_inline bool unstash(__u64 *a, __u64 *b)
 	return true;
 }
 
-#define KRET(func, onret)						\
+enum kret_fn { KF_GRO = 1, KF_GRO_LIST, KF_COALESCE, KF_CLONE };
+
+#define KRET(func, fn, onret)						\
 SEC("kprobe/" #func)							\
 int BPF_KPROBE(kp_##func, void *a, void *b)				\
-{ return stash((__u64)a, (__u64)b); }					\
+{ return stash(fn, (__u64)a, (__u64)b); }				\
 SEC("kretprobe/" #func)							\
 int BPF_KRETPROBE(kr_##func, long ret)					\
 {									\
 	__u64 a, b;							\
 									\
-	if (unstash(&a, &b))						\
+	if (unstash(fn, &a, &b))					\
 		onret;							\
 	return 0;							\
 }
 
-KRET(skb_gro_receive, if (!(int)ret) on_gro_merged((void *)a, (void *)b))
-KRET(skb_gro_receive_list, if (!(int)ret) on_gro_merged((void *)a, (void *)b))
-KRET(skb_try_coalesce, if ((bool)ret) merge_into(a, b))
-KRET(skb_clone, on_clone((void *)a, (void *)ret))
+KRET(skb_gro_receive, KF_GRO,
+     if (!(int)ret) on_gro_merged((void *)a, (void *)b))
+KRET(skb_gro_receive_list, KF_GRO_LIST,
+     if (!(int)ret) on_gro_merged((void *)a, (void *)b))
+KRET(skb_try_coalesce, KF_COALESCE, if ((bool)ret) merge_into(a, b))
+KRET(skb_clone, KF_CLONE, on_clone((void *)a, (void *)ret))
 
 char LICENSE[] SEC("license") = "GPL";

@@ -39,7 +39,7 @@ enum life_stage {
 	LS_TX_L4,	/* -> ip_output()/ip6_output() */
 	LS_TX_IP,	/* -> __dev_queue_xmit() (net:net_dev_queue) */
 	LS_TX_QDISC,	/* -> driver called (net:net_dev_start_xmit) */
-	LS_TX_DRV,	/* -> descriptors posted (pktlife:pl_xmit), or
+	LS_TX_DRV,	/* -> descriptors posted (pktlife:pl_tx_posted), or
 			 *    ndo_start_xmit() returned (net:net_dev_xmit) */
 	LS_TX_NIC,	/* -> the frame leaves (NIC timestamp), per frame */
 	LS_TX_COMPL,	/* -> the driver reaps the completion, per frame */
@@ -58,7 +58,7 @@ enum life_stage {
 /*
  * Log-linear histogram of nanoseconds: exact below 2^SUB_BITS, then each
  * power of two split into 2^SUB_BITS equal slots, so any value is within
- * 1/32 (3.1 %) of its slot's middle. Up to 2^LIFE_HIST_MAX_LOG ns (~2.4 h);
+ * 1/32 (3.1 %) of its slot's middle. Up to 2^(LIFE_HIST_MAX_LOG + 1) ns (~4.9 h);
  * longer times land in the last slot.
  */
 #define LIFE_HIST_SUB_BITS	4

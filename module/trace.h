@@ -145,6 +145,36 @@ TRACE_EVENT(pl_xmit,
 		  __entry->ip_summed, __entry->descs)
 );
 
+/*
+ * The skb's @descs descriptors from @first on are posted; @doorbell: it
+ * rings the doorbell (for itself and the frames batched before it), else
+ * xmit_more said more is coming and it waits for a later one.
+ */
+TRACE_EVENT(pl_tx_posted,
+	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
+		 u16 queue, u32 first, u32 descs, bool doorbell),
+	TP_ARGS(dev, skb, queue, first, descs, doorbell),
+	TP_STRUCT__entry(
+		__field(const void *, skbaddr)
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(u32, first)
+		__field(u32, descs)
+		__field(bool, doorbell)
+	),
+	TP_fast_assign(
+		__entry->skbaddr = skb;
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->first = first;
+		__entry->descs = descs;
+		__entry->doorbell = doorbell;
+	),
+	TP_printk("skbaddr=%p ifindex=%d queue=%u first=%u descs=%u doorbell=%d",
+		  __entry->skbaddr, __entry->ifindex, __entry->queue,
+		  __entry->first, __entry->descs, __entry->doorbell)
+);
+
 /* The doorbell rang for @batch frames queued since the last one. */
 TRACE_EVENT(pl_tx_doorbell,
 	TP_PROTO(const struct net_device *dev, u16 queue, u32 tail, u32 batch),

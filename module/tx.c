@@ -135,7 +135,7 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	u32 nr_frags = skb_shinfo(skb)->nr_frags, mask = q->tx_len - 1;
 	u32 first = q->tx_ntu, i = first, f, bytes, len = skb->len;
 	struct plhw_tx_desc *fd = &q->tx_ring[first];
-	bool tso = false, csum = false;
+	bool tso = false, csum = false, ring;
 	u16 cmd = 0;
 	dma_addr_t dma;
 
@@ -211,13 +211,15 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		u64_stats_inc(&q->tx_stats.c[PL_TX_STOPS]);
 	q->tx_unrung++;
 	/* A stopped queue rings too: nothing else would send what waits. */
-	if (__netdev_tx_sent_queue(txq, bytes, netdev_xmit_more())) {
+	ring = __netdev_tx_sent_queue(txq, bytes, netdev_xmit_more());
+	if (ring)
 		u64_stats_inc(&q->tx_stats.c[PL_TX_DOORBELLS]);
-		u64_stats_update_end(&q->tx_stats.syncp);
+	u64_stats_update_end(&q->tx_stats.syncp);
+	/* Before the doorbell: after it the NIC may send and NAPI free it. */
+	trace_pl_tx_posted(dev, skb, q->index, first, ((i - first) & mask) + 1,
+			   ring);
+	if (ring)
 		pl_tx_ring_doorbell(q);
-	} else {
-		u64_stats_update_end(&q->tx_stats.syncp);
-	}
 	return NETDEV_TX_OK;
 
 err_unmap:

@@ -274,6 +274,9 @@ static error_t life_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env.mode == MODE_HIST && env.hist_stage < 0)
 			argp_error(state, "no STAGE given");
+		/* -p icmp with IPv6 addresses (or -6) given after it */
+		if (env.proto == IPPROTO_ICMP && env.family == AF_INET6)
+			env.proto = IPPROTO_ICMPV6;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -300,7 +303,8 @@ static const char stages_doc[] =
 "  tx.l4       -> ip_output / ip6_output\n"
 "  tx.ip       -> __dev_queue_xmit (qdisc enqueue)\n"
 "  tx.qdisc    -> driver called (net_dev_start_xmit)\n"
-"  tx.drv      -> descriptors posted (pktlife) or driver returned\n"
+"  tx.drv      -> descriptors posted (pktlife:pl_tx_posted), or\n"
+"              ndo_start_xmit returned (net_dev_xmit) on other devices\n"
 "  tx.nic      -> frame leaves the NIC, per wire frame (pktlife)\n"
 "  tx.compl    -> completion reaped by the driver, per frame (pktlife)\n"
 "  rx.total, tx.total: end to end, per frame\n";
@@ -430,7 +434,8 @@ static const struct {
 	{ "__sock_queue_rcv_skb", "rx.l4 (raw, ping)" },
 	{ "skb_copy_datagram_iter", "rx.sockq" },
 	{ "skb_copy_and_csum_datagram_msg", "rx.sockq (UDP, checksum)" },
-	{ "tcp_sendmsg", "tx.sock (TCP)" }, { "__tcp_transmit_skb", "tx.sock (TCP)" },
+	{ "tcp_sendmsg", "tx.sock (TCP)" },
+	{ "tcp_sendmsg_locked", "tx.sock (TCP)" }, { "tcp_close", "tx.sock (TCP)" }, { "__tcp_transmit_skb", "tx.sock (TCP)" },
 	{ "__ip_queue_xmit", "tx.sock (TCP)" }, { "inet6_csk_xmit", "tx.sock (TCPv6)" },
 	{ "udp_sendmsg", "tx.sock (UDP)" }, { "udpv6_sendmsg", "tx.sock (UDPv6)" },
 	{ "udp_send_skb", "tx.sock (UDP)" }, { "udp_v6_send_skb", "tx.sock (UDPv6)" },
@@ -505,6 +510,8 @@ static void pick_programs(struct life_bpf *obj, bool *have_module)
 			else
 				use_btf = !force && probe_tp_btf(target);
 			load = (!is_mod || mod) && btf_side == use_btf;
+			if (!is_mod && !use_btf && !force)
+				attach_tp = "tp_btf+raw_tp";
 		} else {
 			bool fentry = !force && in_vmlinux_btf(target);
 
@@ -623,6 +630,8 @@ static __u64 acct_v[LIFE_DIR_MAX][LA_MAX];
 /* what user space itself found: expired and in-flight journeys */
 static __u64 user_acct[LIFE_DIR_MAX][LA_MAX];
 static __u64 in_flight[LIFE_DIR_MAX];
+/* frames on the RX ring not built into skbs yet: started, in flight */
+static __u64 pending_frames;
 
 static int read_hists(struct life_bpf *obj)
 {
@@ -674,6 +683,7 @@ static int read_acct(struct life_bpf *obj)
 			sum += percpu[cpu];
 		acct_v[k / LA_MAX][k % LA_MAX] = sum + user_acct[k / LA_MAX][k % LA_MAX];
 	}
+	acct_v[LIFE_RX][LA_STARTED] += pending_frames;
 	free(percpu);
 	return err;
 }
@@ -693,6 +703,7 @@ static int sweep(struct life_bpf *obj, bool final)
 	int fd;
 
 	in_flight[LIFE_RX] = in_flight[LIFE_TX] = 0;
+	pending_frames = 0;
 	fd = bpf_map__fd(obj->maps.items);
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
@@ -701,10 +712,13 @@ static int sweep(struct life_bpf *obj, bool final)
 			continue;
 		if (item.dir >= LIFE_DIR_MAX)
 			continue;
-		if (item.dir == LIFE_TX && !(item.flags & LIF_DEV_OK))
+		if ((item.dir == LIFE_TX && !(item.flags & LIF_DEV_OK)) ||
+		    (item.flags & LIF_BRANCH)) {
+			/* not in the accounting: only cleaned up */
+			if (!final && now > item.t_last && now - item.t_last > limit)
+				bpf_map_delete_elem(fd, &key);
 			continue;
-		if (item.flags & LIF_BRANCH)
-			continue;
+		}
 		if (!final && now > item.t_last && now - item.t_last > limit) {
 			bpf_map_delete_elem(fd, &key);
 			user_acct[item.dir][LA_LOST_EXPIRED] += item.frames;
@@ -724,8 +738,8 @@ static int sweep(struct life_bpf *obj, bool final)
 			user_acct[LIFE_RX][LA_LOST_EXPIRED]++;
 			continue;
 		}
-		/* frames count as started when their skb is built */
-		user_acct[LIFE_RX][LA_STARTED] += final;
+		/* the kernel counts a frame as started when its skb is built */
+		pending_frames++;
 		in_flight[LIFE_RX]++;
 	}
 	return 0;
@@ -779,8 +793,8 @@ static int read_drops(struct life_bpf *obj, struct drop_row *rows, int max)
 	while (n < max && n < (int)ARRAY_SIZE(keys) &&
 	       !bpf_map_get_next_key(fd, prev, &keys[n])) {
 		prev = &keys[n];
-		rows[n].dir = keys[n] >> 16;
-		rows[n].reason = keys[n] & 0xffff;
+		rows[n].dir = keys[n] >> 31;
+		rows[n].reason = keys[n] & 0x7fffffff;
 		rows[n].frames = 0;
 		if (!bpf_map_lookup_elem(fd, &keys[n], percpu))
 			for (cpu = 0; cpu < ncpus; cpu++)
@@ -1103,8 +1117,11 @@ static int run_stat(void)
 	if (err)
 		return err;
 	err = setup_signals(&oldmask);
-	if (err)
+	if (err) {
+		fprintf(stderr, "pktlife: cannot set up signals: %s\n",
+			strerror(-err));
 		return err;
+	}
 	err = life_open(&obj, false);
 	if (err)
 		return err;
@@ -1124,11 +1141,12 @@ static int run_stat(void)
 		if (sigtimedwait(&wait, NULL, &ts) > 0)
 			break;
 		if (env.mode == MODE_STAT) {
+			/* with -c N, the last of the N tables is the final one */
+			if (env.count && ++tables >= env.count)
+				break;
 			err = report(obj, (now_ns() - start) / 1e9, false);
 			if (err)
 				goto cleanup;
-			if (env.count && ++tables >= env.count)
-				break;
 		} else {
 			sweep(obj, false);	/* expire old journeys */
 		}
@@ -1222,6 +1240,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	(void)ctx;
 	if (size < sizeof(*e) || e->dir >= LIFE_DIR_MAX)
 		return 0;
+	if (env.count && journeys >= env.count)
+		return 0;	/* -c: enough shown, the rest is not wanted */
 	if (!if_indextoname(e->ifindex, ifname))
 		snprintf(ifname, sizeof(ifname), "#%u", e->ifindex);
 	flow_str(&e->flow, fl, sizeof(fl));
@@ -1296,8 +1316,11 @@ static int run_trace(void)
 	if (err)
 		return err;
 	err = setup_signals(&oldmask);
-	if (err)
+	if (err) {
+		fprintf(stderr, "pktlife: cannot set up signals: %s\n",
+			strerror(-err));
 		return err;
+	}
 	/* ring_buffer__poll() must see signals: unblock them again */
 	sigemptyset(&all);
 	sigaddset(&all, SIGINT);

@@ -202,6 +202,14 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 	else
 		rxq->stats[PLHW_STAT_RX_CSUM_NONE]++;
 
+	/*
+	 * Before the first DD is written: the driver may build the skb on
+	 * another CPU as soon as it sees DD, and a collector joining this
+	 * event with pl_rx_skb must have seen this one first.
+	 */
+	trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, n,
+			     csum | PLHW_DESC_DD | PLHW_DESC_EOP |
+			     (fits ? 0 : PLHW_DESC_ERR));
 	mask = rxq->len - 1;
 	for (i = 0; i < n; i++) {
 		struct plhw_rx_desc *d = &rxq->ring[(rxq->head + i) & mask];
@@ -224,8 +232,6 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 		d->status = cpu_to_le16(status);
 	}
 	WRITE_ONCE(rxq->head, (rxq->head + n) & mask);
-	trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, n,
-			     csum | PLHW_DESC_DD | PLHW_DESC_EOP);
 	rxq->stats[PLHW_STAT_RX_FRAMES]++;
 	rxq->stats[PLHW_STAT_RX_BYTES] += len;
 	spin_unlock_bh(&rxq->lock);

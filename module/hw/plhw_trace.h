@@ -39,7 +39,11 @@ TRACE_EVENT(pl_hw_wire_tx,
 		  __entry->len, __entry->depart_ns, __entry->arrive_ns)
 );
 
-/* A frame is written to a port's RX ring (or missed: no buffer). */
+/*
+ * A frame is written to a port's RX ring (or missed: no buffer), fired
+ * before the descriptors are handed over, so before the driver's
+ * pl_rx_skb for the same frame.
+ */
 TRACE_EVENT(pl_hw_rx_write,
 	TP_PROTO(int port, u16 queue, u32 frame_id, u32 len, u64 arrive_ns,
 		 u32 nbufs, u16 status),
