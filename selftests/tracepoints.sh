@@ -22,7 +22,7 @@ for dev in pla plb; do
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.$dev.disable_ipv6=1
 done
 
-events="pl_xmit pl_tx_doorbell pl_tx_complete pl_poll_begin pl_poll_end pl_rx_skb pl_rx_gro pl_hw_wire_tx pl_hw_rx_write pl_hw_irq"
+events="pl_xmit pl_tx_posted pl_tx_doorbell pl_tx_complete pl_poll_begin pl_poll_end pl_rx_skb pl_rx_gro pl_hw_wire_tx pl_hw_rx_write pl_hw_irq"
 
 RET=0
 for e in $events; do
@@ -83,6 +83,8 @@ check_err $? "no pl_tx_complete for frame $req"
 xmit_skb=$(field pl_xmit skbaddr 1)
 grep -q "pl_tx_complete: skbaddr=$xmit_skb .*frame=$req " "$trace"
 check_err $? "pl_xmit skb $xmit_skb is not the skb completed for frame $req"
+grep -q "pl_tx_posted: skbaddr=$xmit_skb .*doorbell=1" "$trace"
+check_err $? "pl_xmit skb $xmit_skb was not posted with its doorbell"
 # the arrival time the NIC wrote is the one the driver reports
 arr_hw=$(grep "pl_hw_rx_write: .*frame=$req " "$trace" | sed 's/.* arrive=\([0-9]*\).*/\1/')
 arr_drv=$(grep "pl_rx_skb: .*frame=$req " "$trace" | sed 's/.* arrive=\([0-9]*\).*/\1/')
