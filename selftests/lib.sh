@@ -678,11 +678,11 @@ pl_life_ready()
 		pl_gone "$2"
 }
 
-# pl_life_start VAR NS OUT ERR MODE ARGS...: pktlife MODE ARGS in NS in the
-# background, stdout to OUT and stderr to ERR; wait until it has attached.
-# VAR := its pid. Fails (and says why) if it exits or does not get there in
-# 120 s. Killed at exit if still running.
-pl_life_start()
+# pl_life_spawn VAR NS OUT ERR MODE ARGS...: pktlife MODE ARGS in NS in the
+# background, stdout to OUT and stderr to ERR; VAR := its pid. Killed at
+# exit if still running. Loading takes seconds under TCG: spawn every tool
+# a test needs, then pl_life_started each.
+pl_life_spawn()
 {
 	local _pl_var=$1 _pl_ns=$2 _pl_out=$3 _pl_err=$4 _pl_pid
 
@@ -693,14 +693,26 @@ pl_life_start()
 	[ ${#PL_LIFE_PIDS[@]} -eq 0 ] && defer pl_life_kill_all
 	PL_LIFE_PIDS+=("$_pl_pid")
 	printf -v "$_pl_var" %s "$_pl_pid"
-	slowwait 120 pl_life_ready "$_pl_err" "$_pl_pid"
-	if ! grep -qE '^pktlife: (following packets|tracing), Ctrl-C to stop$' "$_pl_err"; then
-		ktap_info "pktlife $* did not start:"
-		sed 's/^/#   /' "$_pl_err" | tail -n 20
-		kill -KILL "$_pl_pid" 2>/dev/null
-		wait "$_pl_pid" 2>/dev/null
+}
+
+# pl_life_started PID ERR: wait until the tool has attached. Fails (and
+# says why, and kills it) if it exits or does not get there in 120 s.
+pl_life_started()
+{
+	slowwait 120 pl_life_ready "$2" "$1"
+	if ! grep -qE '^pktlife: (following packets|tracing), Ctrl-C to stop$' "$2"; then
+		ktap_info "pktlife (pid $1) did not start:"
+		sed 's/^/#   /' "$2" | tail -n 20
+		kill -KILL "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
 		return 1
 	fi
+}
+
+# pl_life_start VAR NS OUT ERR MODE ARGS...: pl_life_spawn, pl_life_started.
+pl_life_start()
+{
+	pl_life_spawn "$@" && pl_life_started "${!1}" "$4"
 }
 
 pl_life_kill_all()
@@ -741,37 +753,53 @@ pl_life_final()
 	jq -ec 'select(.mode == "stat" and .final == true)' "$1" 2>/dev/null | tail -n 1 | grep .
 }
 
-# pl_life_stage OUT DIR STAGE FIELD: FIELD (count, p50_ns, ...) of a stage
-# (or "total") of direction DIR (rx, tx) in the final stat object; "none"
-# if there is no such stage.
-pl_life_stage()
+PL_LIFE_STAGES_rx="wire irq napi drv gro backlog netif ip local l4 sockq"
+PL_LIFE_STAGES_tx="sock l4 ip qdisc drv nic compl"
+
+# pl_life_load VAR OUT: the last final stat object of OUT (a --json run),
+# flattened into the associative array VAR, with one jq (jq is slow under
+# TCG):
+#	VAR[rx.wire.count], VAR[tx.nic.p50_ns], ...	a stage's fields
+#	VAR[rx.total.p50_ns], ...			end to end
+#	VAR[rx.acct.started], VAR[tx.acct.lost], ...	accounting
+#	VAR[rx.drops.SOCKET_RCVBUFF]			frames per drop reason
+#	VAR[attach.tp], VAR[attach.fn], VAR[missing] (comma-separated)
+# Fails, with VAR empty, when OUT has no final stat object.
+pl_life_load()
 {
-	pl_life_final "$1" | jq -r --arg d "$2" --arg s "$3" --arg f "$4" '
-		if $s == "total" then .[$d].total[$f]
-		else ([.[$d].stages[] | select(.stage == $s)][0] // {})[$f] end
-		// "none"'
+	local k v
+
+	declare -gA "$1"
+	local -n _pl_l=$1
+	_pl_l=()
+	while IFS=$'\t' read -r k v; do
+		_pl_l[$k]=$v
+	done < <(jq -nr '[inputs | select(.mode == "stat" and .final == true)] | last |
+		select(. != null) |
+		(["attach.tp", .attach.tp], ["attach.fn", .attach.fn],
+		 ["missing", (.missing | join(","))],
+		 (("rx", "tx") as $d | .[$d] | select(. != null) |
+		  ((.stages[] as $s | $s | to_entries[] | select(.key != "stage") |
+		    ["\($d).\($s.stage).\(.key)", .value]),
+		   (.total | to_entries[] | ["\($d).total.\(.key)", .value]),
+		   (.acct | to_entries[] | ["\($d).acct.\(.key)", .value]),
+		   (.drops[]? | ["\($d).drops.\(.reason)", .frames])))) | @tsv' "$2" 2>/dev/null)
+	[ ${#_pl_l[@]} -gt 0 ]
 }
 
-# pl_life_acct OUT DIR NAME: one accounting counter (started, completed,
-# ..., lost, in_flight) of direction DIR in the final stat object.
-pl_life_acct()
-{
-	pl_life_final "$1" | jq -r --arg d "$2" --arg a "$3" '.[$d].acct[$a] // "none"'
-}
-
-# check_life_acct OUT DIR: the accounting identity of direction DIR,
-# started = completed + ended + dropped + lost + in_flight with lost the sum
-# of its four kinds.
+# check_life_acct VAR DIR: the accounting identity of direction DIR in a
+# pl_life_load array, started = completed + ended + dropped + lost +
+# in_flight, with lost the sum of its four kinds.
 check_life_acct()
 {
-	local line
+	local -n _pl_a=$1
+	local d=$2.acct
 
-	line=$(pl_life_final "$1" | jq -r --arg d "$2" '.[$d].acct |
-		"\(.started) \(.completed + .ended + .dropped + .lost + .in_flight) \(.lost) \(.lost_ring + .lost_map + .lost_reused + .lost_expired)"')
-	read -r -a line <<<"$line"
-	check_num "${line[1]:-x}" eq "${line[0]:-y}" \
+	check_num "$((_pl_a[$d.completed] + _pl_a[$d.ended] + _pl_a[$d.dropped] + _pl_a[$d.lost] + _pl_a[$d.in_flight]))" \
+		eq "${_pl_a[$d.started]:-none}" \
 		"$2: completed + ended + dropped + lost + in_flight vs. started"
-	check_num "${line[2]:-x}" eq "${line[3]:-y}" \
+	check_num "$((_pl_a[$d.lost_ring] + _pl_a[$d.lost_map] + _pl_a[$d.lost_reused] + _pl_a[$d.lost_expired]))" \
+		eq "${_pl_a[$d.lost]:-none}" \
 		"$2: lost vs. lost_ring + lost_map + lost_reused + lost_expired"
 }
 
@@ -795,16 +823,21 @@ check_near()
 	check_err $? "$3: got '$1' ns, want $2 ns +-max(${4:-10} %, ${5:-20000} ns)"
 }
 
-# pl_life_info OUT DIR: the stages (count and p50) and the accounting of
-# direction DIR as KTAP comments, for the record.
+# pl_life_info VAR DIR: the stages (frames/p50 in us) and the non-zero
+# accounting of direction DIR of a pl_life_load array, as KTAP comments.
 pl_life_info()
 {
-	local f
+	local -n _pl_i=$1
+	local d=$2 s k line=
 
-	f=$(pl_life_final "$1") || { ktap_info "no final stat object in $1"; return; }
-	ktap_info "$2 stages (frames p50 us):" $(jq -r --arg d "$2" \
-		'.[$d].stages[] | "\(.stage)=\(.count)/\(.p50_ns / 1000 | floor)"' <<<"$f") \
-		"total=$(jq -r --arg d "$2" '.[$d].total | "\(.count)/\(.p50_ns / 1000 | floor)"' <<<"$f")"
-	ktap_info "$2 acct:" $(jq -r --arg d "$2" \
-		'.[$d].acct | to_entries[] | select(.value != 0) | "\(.key)=\(.value)"' <<<"$f")
+	for s in $(eval echo "\$PL_LIFE_STAGES_$d") total; do
+		line+=" $s=${_pl_i[$d.$s.count]:-?}/$(( ${_pl_i[$d.$s.p50_ns]:-0} / 1000 ))"
+	done
+	ktap_info "$d frames/p50_us:$line"
+	line=
+	for k in started completed ended dropped filtered lost_ring lost_map \
+		lost_reused lost_expired folded no_depart branches in_flight; do
+		[ "${_pl_i[$d.acct.$k]:-0}" != 0 ] && line+=" $k=${_pl_i[$d.acct.$k]}"
+	done
+	ktap_info "$d acct:$line"
 }

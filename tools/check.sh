@@ -44,7 +44,7 @@ fi
 pass=0 fail=0 skip=0
 for k in $kernels; do
 	echo "# kernel $k: $(tools/kernels.sh release "$k")"
-	tools/vm/run --kernel "$k" --timeout 1200 -- "$top/selftests/run.sh" "${tests[@]}" |
+	tools/vm/run --kernel "$k" --timeout 2400 -- "$top/selftests/run.sh" "${tests[@]}" |
 		tee "$log/kernel-$k.log"
 	rc=${PIPESTATUS[0]}
 	totals=$(grep -E '^# Totals: pass:' "$log/kernel-$k.log" | tail -n1)
