@@ -1545,6 +1545,8 @@ FN(__sock_queue_rcv_skb, rx_point(skb, LS_RX_L4), struct sock *sk,
    struct sk_buff *skb)
 FN(skb_copy_datagram_iter, on_copy_to_user(skb), struct sk_buff *skb)
 FN(skb_copy_and_csum_datagram_msg, on_copy_to_user(skb), struct sk_buff *skb)
+/* UDP copies a linear, verified datagram inline: it is consumed right after */
+FN(skb_consume_udp, on_copy_to_user(skb), struct sock *sk, struct sk_buff *skb)
 
 /* transmit */
 FN(tcp_sendmsg, on_sendmsg(sk), struct sock *sk)

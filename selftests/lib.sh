@@ -841,3 +841,38 @@ pl_life_info()
 	done
 	ktap_info "$d acct:$line"
 }
+
+# pl_ftrace_start VAR EVENT...: a tracefs instance of its own (removed at
+# exit) recording the pktlife:EVENTs with the "mono" clock, the clock of
+# bpf_ktime_get_ns() and of the NIC's timestamps; VAR := its directory.
+# Fails if tracefs or the clock is not there.
+pl_ftrace_start()
+{
+	local tr=/sys/kernel/tracing _pl_dir e
+
+	[ -d $tr/instances ] || tr=/sys/kernel/debug/tracing
+	[ -d $tr/instances ] || return 1
+	_pl_dir=$tr/instances/pktlife-$$-$RANDOM
+	mkdir "$_pl_dir" || return 1
+	defer rmdir "$_pl_dir"
+	defer sh -c "echo 0 > '$_pl_dir/events/enable'"
+	echo mono >"$_pl_dir/trace_clock" || return 1
+	for e in "${@:2}"; do
+		echo 1 >"$_pl_dir/events/pktlife/$e/enable" || return 1
+	done
+	printf -v "$1" %s "$_pl_dir"
+}
+
+# pl_ftrace_stop DIR OUT: stop recording, the events (no comments) to OUT.
+pl_ftrace_stop()
+{
+	echo 0 >"$1/events/enable"
+	grep -v '^#' "$1/trace" >"$2"
+}
+
+# pl_port_id NS DEV: the NIC port number of DEV, the "port=" of the
+# pktlife:pl_hw_* events (bus-info pktlife.N).
+pl_port_id()
+{
+	ip netns exec "$1" ethtool -i "$2" | awk '$1 == "bus-info:" { sub(/^pktlife\./, "", $2); print $2 }'
+}

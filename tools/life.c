@@ -297,7 +297,7 @@ static const char stages_doc[] =
 "  rx.ip       -> ip_local_deliver / ip6_input\n"
 "  rx.local    -> ip_protocol_deliver_rcu (and v6): to TCP, UDP, raw...\n"
 "  rx.l4       -> queued on the socket\n"
-"  rx.sockq    -> first byte copied to the reader\n"
+"  rx.sockq    -> first byte copied to the reader (UDP: datagram read)\n"
 "  tx.sock     tcp/udp/raw/ping sendmsg -> skb leaves TCP / UDP\n"
 "              (raw and ping sockets: -> ip_output, and no tx.l4)\n"
 "  tx.l4       -> ip_output / ip6_output\n"
@@ -417,6 +417,35 @@ static bool module_has_btf(void)
 	return !access("/sys/kernel/btf/pktlife", F_OK);
 }
 
+/*
+ * Does the loaded pktlife.ko have tracepoint NAME? An older module may
+ * lack one of ours: its BTF (else tracefs) says.
+ */
+static bool module_has_tp(const char *name)
+{
+	static struct btf *mod_btf;
+	static bool tried;
+	char buf[128];
+
+	if (!tried && vmlinux_btf) {
+		tried = true;
+		mod_btf = btf__parse_split("/sys/kernel/btf/pktlife", vmlinux_btf);
+		if (!mod_btf)
+			mod_btf = NULL;
+	}
+	if (mod_btf) {
+		snprintf(buf, sizeof(buf), "btf_trace_%s", name);
+		return btf__find_by_name_kind(mod_btf, buf, BTF_KIND_TYPEDEF) > 0;
+	}
+	snprintf(buf, sizeof(buf), "/sys/kernel/tracing/events/pktlife/%s", name);
+	if (!access("/sys/kernel/tracing/events", F_OK))
+		return !access(buf, F_OK);
+	snprintf(buf, sizeof(buf), "/sys/kernel/debug/tracing/events/pktlife/%s", name);
+	if (!access("/sys/kernel/debug/tracing/events", F_OK))
+		return !access(buf, F_OK);
+	return true;	/* cannot tell: let the attach say */
+}
+
 /* the stages a hook ends, for "stage X is not measured" */
 static const struct {
 	const char *hook;
@@ -434,6 +463,7 @@ static const struct {
 	{ "__sock_queue_rcv_skb", "rx.l4 (raw, ping)" },
 	{ "skb_copy_datagram_iter", "rx.sockq" },
 	{ "skb_copy_and_csum_datagram_msg", "rx.sockq (UDP, checksum)" },
+	{ "skb_consume_udp", "rx.sockq (UDP)" },
 	{ "tcp_sendmsg", "tx.sock (TCP)" },
 	{ "tcp_sendmsg_locked", "tx.sock (TCP)" }, { "tcp_close", "tx.sock (TCP)" }, { "__tcp_transmit_skb", "tx.sock (TCP)" },
 	{ "__ip_queue_xmit", "tx.sock (TCP)" }, { "inet6_csk_xmit", "tx.sock (TCPv6)" },
@@ -449,6 +479,11 @@ static const struct {
 	{ "netif_receive_skb", "rx.backlog" }, { "net_dev_queue", "tx.ip" },
 	{ "net_dev_start_xmit", "tx.qdisc" }, { "net_dev_xmit", "tx.drv" },
 	{ "kfree_skb", "drops" }, { "consume_skb", "ends" },
+	{ "pl_hw_wire_tx", "rx.wire" }, { "pl_hw_rx_write", "rx.wire..rx.drv" },
+	{ "pl_hw_irq", "rx.irq" }, { "pl_poll_begin", "rx.napi" },
+	{ "pl_rx_skb", "rx.wire..rx.drv" }, { "pl_rx_gro", "rx.gro" },
+	{ "pl_xmit", "tx.nic, tx.compl" }, { "pl_tx_posted", "tx.drv" },
+	{ "pl_tx_complete", "tx.nic, tx.compl" },
 };
 
 static const char *hook_what(const char *hook)
@@ -510,6 +545,10 @@ static void pick_programs(struct life_bpf *obj, bool *have_module)
 			else
 				use_btf = !force && probe_tp_btf(target);
 			load = (!is_mod || mod) && btf_side == use_btf;
+			if (is_mod && mod && !module_has_tp(target)) {
+				load = false;
+				note_missing(target);
+			}
 			if (!is_mod && !use_btf && !force)
 				attach_tp = "tp_btf+raw_tp";
 		} else {
@@ -589,7 +628,9 @@ static int life_open(struct life_bpf **objp, bool trace)
 	if (!have_module)
 		fprintf(stderr, "pktlife: pktlife.ko is not loaded: the driver and NIC stages are omitted\n");
 	for (i = 0; i < nmissing; i++)
-		fprintf(stderr, "pktlife: the kernel has no %s: %s not measured\n",
+		fprintf(stderr, "pktlife: %s %s: %s not measured\n",
+			strncmp(missing[i], "pl_", 3) ?
+			"the kernel has no" : "pktlife.ko (an older build?) has no tracepoint",
 			missing[i], hook_what(missing[i]));
 
 	err = life_bpf__load(obj);
