@@ -184,7 +184,7 @@ if command -v setpriv >/dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$PL_TOOL" count -d 1 >/dev/null 2>"$TMPD/err"
 	check_fail $? "succeeded without privileges"
-	check_eq "$(cat "$TMPD/err")" "pktlife: needs root (CAP_BPF/CAP_SYS_ADMIN)" "message"
+	check_eq "$(cat "$TMPD/err")" "pktlife: needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)" "message"
 	log_test "count: needs root"
 else
 	log_test_skip "count: needs root" "setpriv not installed"

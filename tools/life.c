@@ -577,22 +577,9 @@ static int life_open(struct life_bpf **objp, bool trace)
 	__u32 netns = 0;
 	int err, i;
 
-	err = self_netns(&netns);
-	if (err) {
-		fprintf(stderr, "pktlife: cannot read /proc/self/ns/net: %s\n",
-			strerror(-err));
+	err = tool_prepare(&netns);
+	if (err)
 		return err;
-	}
-	err = probe_tracing_allowed();
-	if (err == -EPERM || err == -EACCES) {
-		fprintf(stderr, "pktlife: needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)\n");
-		return err;
-	}
-	if (err) {
-		fprintf(stderr, "pktlife: cannot load BPF programs: %s\n",
-			strerror(-err));
-		return err;
-	}
 	vmlinux_btf = btf__load_vmlinux_btf();
 	if (!vmlinux_btf && !force_raw_tp()) {
 		fprintf(stderr, "pktlife: the kernel has no BTF (/sys/kernel/btf/vmlinux): CO-RE cannot work\n");
@@ -1201,41 +1188,35 @@ cleanup:
 	return err;
 }
 
-int cmd_stat(int argc, char **argv)
+/* Parse the options of MODE (its DOC, ARGS_DOC for its arguments), run it. */
+static int life_main(enum life_mode mode, const char *doc, const char *args_doc,
+		     int (*run)(void), int argc, char **argv)
 {
-	static const struct argp argp = {
+	const struct argp argp = {
 		.options = life_opts,
 		.parser = life_parse,
-		.doc = stat_doc,
+		.args_doc = args_doc,
+		.doc = doc,
 		.help_filter = help_filter,
 	};
 	int err;
 
-	env.mode = MODE_STAT;
+	env.mode = mode;
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return err;
-	err = run_stat();
+	err = run();
 	return err < 0 ? -err : err;
+}
+
+int cmd_stat(int argc, char **argv)
+{
+	return life_main(MODE_STAT, stat_doc, NULL, run_stat, argc, argv);
 }
 
 int cmd_hist(int argc, char **argv)
 {
-	static const struct argp argp = {
-		.options = life_opts,
-		.parser = life_parse,
-		.args_doc = "STAGE",
-		.doc = hist_doc,
-		.help_filter = help_filter,
-	};
-	int err;
-
-	env.mode = MODE_HIST;
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return err;
-	err = run_stat();
-	return err < 0 ? -err : err;
+	return life_main(MODE_HIST, hist_doc, "STAGE", run_stat, argc, argv);
 }
 
 /* --- trace ----------------------------------------------------------------------------- */
@@ -1415,18 +1396,5 @@ cleanup:
 
 int cmd_trace(int argc, char **argv)
 {
-	static const struct argp argp = {
-		.options = life_opts,
-		.parser = life_parse,
-		.doc = trace_doc,
-		.help_filter = help_filter,
-	};
-	int err;
-
-	env.mode = MODE_TRACE;
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return err;
-	err = run_trace();
-	return err < 0 ? -err : err;
+	return life_main(MODE_TRACE, trace_doc, NULL, run_trace, argc, argv);
 }

@@ -96,6 +96,27 @@ int self_netns(__u32 *inum)
 	return 0;
 }
 
+int tool_prepare(__u32 *netns)
+{
+	int err;
+
+	err = self_netns(netns);
+	if (err) {
+		fprintf(stderr, "pktlife: cannot read /proc/self/ns/net: %s\n",
+			strerror(-err));
+		return err;
+	}
+	err = probe_tracing_allowed();
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr, "pktlife: needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)\n");
+		return err;
+	}
+	if (err)
+		fprintf(stderr, "pktlife: cannot load BPF programs: %s\n",
+			strerror(-err));
+	return err;
+}
+
 /* Print S as a JSON string: device names may hold '"' and '\'. */
 void json_str(FILE *f, const char *s)
 {
@@ -401,23 +422,9 @@ static int cmd_count(int argc, char **argv)
 		}
 	}
 
-	err = self_netns(&netns);
-	if (err) {
-		fprintf(stderr, "pktlife: cannot read /proc/self/ns/net: %s\n",
-			strerror(-err));
+	err = tool_prepare(&netns);
+	if (err)
 		goto cleanup;
-	}
-
-	err = probe_tracing_allowed();
-	if (err == -EPERM || err == -EACCES) {
-		fprintf(stderr, "pktlife: needs root (CAP_BPF/CAP_SYS_ADMIN)\n");
-		goto cleanup;
-	}
-	if (err) {
-		fprintf(stderr, "pktlife: cannot load BPF programs: %s\n",
-			strerror(-err));
-		goto cleanup;
-	}
 
 	err = setup_signals(&oldmask);
 	if (err) {

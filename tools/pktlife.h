@@ -25,6 +25,11 @@ int setup_signals(sigset_t *oldmask);
 void wait_for_exit(const sigset_t *oldmask);
 /* The inode number of our netns, as the kernel's ns.inum has it. */
 int self_netns(__u32 *inum);
+/*
+ * Before loading anything: NETNS := ours, and may we trace? Prints why
+ * not ("needs root", ...) and returns -errno.
+ */
+int tool_prepare(__u32 *netns);
 /* S as a JSON string. */
 void json_str(FILE *f, const char *s);
 /* PKTLIFE_FORCE_RAW_TP=1: raw_tp/kprobe even where tp_btf/fentry work */
