@@ -139,6 +139,18 @@ static u32 pl_ctrl(struct net_device *dev)
 	return ctrl;
 }
 
+static void pl_write_rss_key(struct pl_priv *priv)
+{
+	const u8 *k = priv->rss_key;
+	unsigned int i;
+
+	/* the register's most significant byte is the key's first */
+	for (i = 0; i < PLHW_RSS_KEY_LEN; i += 4)
+		pl_writel(priv, PLHW_REG_RSS_KEY(i / 4),
+			  (u32)k[i] << 24 | (u32)k[i + 1] << 16 |
+			  (u32)k[i + 2] << 8 | k[i + 3]);
+}
+
 static int pl_up(struct pl_priv *priv)
 {
 	unsigned int qi;
@@ -154,6 +166,7 @@ static int pl_up(struct pl_priv *priv)
 	}
 	WRITE_ONCE(priv->up, true);
 	pl_write_coalesce(priv);
+	pl_write_rss_key(priv);
 	pl_writel(priv, PLHW_REG_CTRL, pl_ctrl(priv->dev));
 	/* a link change latched while masked fires now */
 	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
@@ -366,10 +379,13 @@ void pl_netdev_setup(struct net_device *dev)
 
 	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
 			   NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_TSO_ECN |
-			   NETIF_F_HIGHDMA;
+			   NETIF_F_HIGHDMA | NETIF_F_RXHASH;
 	dev->features = dev->hw_features;
 	dev->vlan_features = dev->hw_features;
 
 	dev->min_mtu = PL_MIN_MTU;
 	dev->max_mtu = PL_MAX_MTU;
+
+	/* the kernel's key, random per boot, as drivers use by default */
+	netdev_rss_key_fill(priv->rss_key, sizeof(priv->rss_key));
 }

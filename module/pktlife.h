@@ -213,6 +213,7 @@ struct pl_coalesce {
  * @rx_ring_size: RX ring entries (ethtool -G)
  * @tx_ring_size: TX ring entries
  * @coal: interrupt moderation of every queue (ethtool -C)
+ * @rss_key: the RSS engine's Toeplitz key
  * @queues: the queues
  */
 struct pl_priv {
@@ -226,6 +227,7 @@ struct pl_priv {
 	u32 rx_ring_size;
 	u32 tx_ring_size;
 	struct pl_coalesce coal;
+	u8 rss_key[PLHW_RSS_KEY_LEN];
 	struct pl_queue queues[PLHW_MAX_QUEUES];
 };
 

@@ -177,6 +177,18 @@ static u32 pl_rx_frame_descs(struct pl_queue *q, u32 i)
 	return 0;
 }
 
+/* The RSS engine's hash, of the kind the NIC says, if the stack wants it. */
+static void pl_rx_hash(struct pl_queue *q, struct sk_buff *skb, u16 status,
+		       const struct plhw_rx_desc *eop)
+{
+	if (!(q->priv->dev->features & NETIF_F_RXHASH))
+		return;
+	if (status & PLHW_RXD_HASH_L4)
+		skb_set_hash(skb, le32_to_cpu(eop->hash), PKT_HASH_TYPE_L4);
+	else if (status & PLHW_RXD_HASH_L3)
+		skb_set_hash(skb, le32_to_cpu(eop->hash), PKT_HASH_TYPE_L3);
+}
+
 static void pl_rx_csum(struct pl_queue *q, struct sk_buff *skb, u16 status,
 		       u64 *good, u64 *bad, u64 *none)
 {
@@ -321,6 +333,7 @@ int pl_rx_poll(struct pl_queue *q, int budget)
 		copies += copied;
 		skb->protocol = eth_type_trans(skb, dev);
 		pl_rx_csum(q, skb, status, &good, &bad, &none);
+		pl_rx_hash(q, skb, status, &q->rx_ring[(i + n - 1) & mask]);
 		skb_record_rx_queue(skb, q->index);
 		trace_pl_rx_skb(dev, skb, q->index,
 				le32_to_cpu(q->rx_ring[i].frame_id),

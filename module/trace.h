@@ -75,6 +75,8 @@ TRACE_EVENT(pl_rx_skb,
 		__field(u32, nbufs)
 		__field(u8, ip_summed)
 		__field(bool, copied)
+		__field(u32, hash)
+		__field(bool, l4_hash)
 	),
 	TP_fast_assign(
 		__entry->skbaddr = skb;
@@ -86,11 +88,14 @@ TRACE_EVENT(pl_rx_skb,
 		__entry->nbufs = nbufs;
 		__entry->ip_summed = skb->ip_summed;
 		__entry->copied = copied;
+		__entry->hash = skb->hash;
+		__entry->l4_hash = skb->l4_hash;
 	),
-	TP_printk("skbaddr=%p ifindex=%d queue=%u len=%u frame=%#x arrive=%llu bufs=%u ip_summed=%u copied=%d",
+	TP_printk("skbaddr=%p ifindex=%d queue=%u len=%u frame=%#x arrive=%llu bufs=%u ip_summed=%u copied=%d hash=%#x l4_hash=%d",
 		  __entry->skbaddr, __entry->ifindex, __entry->queue,
 		  __entry->len, __entry->frame_id, __entry->arrive_ns,
-		  __entry->nbufs, __entry->ip_summed, __entry->copied)
+		  __entry->nbufs, __entry->ip_summed, __entry->copied,
+		  __entry->hash, __entry->l4_hash)
 );
 
 /* What GRO did with it: the skb may be merged or freed by now. */

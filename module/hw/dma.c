@@ -175,8 +175,8 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 {
 	/* One queue until the RSS engine picks one. */
 	struct plhw_rxq *rxq = &port->rxq[0];
-	u32 mask, n, i, off = 0;
-	u16 csum = 0;
+	u32 mask, n, i, off = 0, hash;
+	u16 csum = 0, htype;
 	bool fits;
 
 	spin_lock_bh(&rxq->lock);
@@ -191,6 +191,7 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 		trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, 0, 0);
 		goto out_unlock;
 	}
+	hash = plhw_rss_hash(port, data, len, &htype);
 	if (READ_ONCE(port->ctrl) & PLHW_CTRL_RXCSUM)
 		csum = plhw_csum_check(data, len);
 	if (!(csum & (PLHW_RXD_IPCS | PLHW_RXD_L4CS)))
@@ -208,7 +209,7 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 	 * event with pl_rx_skb must have seen this one first.
 	 */
 	trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, n,
-			     csum | PLHW_DESC_DD | PLHW_DESC_EOP |
+			     csum | htype | PLHW_DESC_DD | PLHW_DESC_EOP |
 			     (fits ? 0 : PLHW_DESC_ERR));
 	mask = rxq->len - 1;
 	for (i = 0; i < n; i++) {
@@ -220,10 +221,10 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 		off += blen;
 		d->len = cpu_to_le16(blen);
 		d->tstamp = cpu_to_le64(tstamp);
-		d->hash = 0;
+		d->hash = cpu_to_le32(hash);
 		d->frame_id = cpu_to_le32(id);
 		if (i == n - 1) {
-			status |= PLHW_DESC_EOP | csum;
+			status |= PLHW_DESC_EOP | csum | htype;
 			if (!fits)
 				status |= PLHW_DESC_ERR;
 		}

@@ -415,7 +415,7 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 		return plhw_link_is_up(hw) ? PLHW_STATUS_LINK : 0;
 	case PLHW_REG_CAPS:
 		return PLHW_CAP_SG | PLHW_CAP_CSUM | PLHW_CAP_RXCSUM |
-		       PLHW_CAP_TSO;
+		       PLHW_CAP_TSO | PLHW_CAP_RSS;
 	case PLHW_REG_NUM_QUEUES:
 		return hw->num_queues;
 	case PLHW_REG_TSO_MAX:
@@ -450,6 +450,18 @@ void plhw_writel(struct plhw_port *hw, u32 reg, u32 val)
 
 		if (q < hw->num_queues)
 			plhw_write_queue(hw, q, reg & 0xff, val);
+		return;
+	}
+	if (reg >= PLHW_REG_RSS_KEY(0) &&
+	    reg < PLHW_REG_RSS_KEY(PLHW_RSS_KEY_LEN / 4)) {
+		unsigned int i = reg - PLHW_REG_RSS_KEY(0), b;
+
+		/*
+		 * The RX engine may hash with a key half old, half new while
+		 * the driver rewrites it, as real NICs do: no lock.
+		 */
+		for (b = 0; b < 4; b++)
+			WRITE_ONCE(hw->rss_key[i + b], val >> (24 - 8 * b));
 		return;
 	}
 	if (reg == PLHW_REG_CTRL)

@@ -116,6 +116,7 @@ struct plhw_port {
 	struct plhw_rxq rxq[PLHW_MAX_QUEUES];
 	struct plhw_vec vec[PLHW_NUM_VECS];
 	struct plhw_wire wire;
+	u8 rss_key[PLHW_RSS_KEY_LEN];	/* written by the driver, read by RX */
 	struct dentry *debugfs;
 };
 
@@ -138,6 +139,10 @@ static inline void *plhw_dma_va(u64 addr)
 /* nic.c */
 void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx);
 bool plhw_link_is_up(struct plhw_port *port);
+
+/* rss.c: the RSS engine */
+u32 plhw_rss_hash(struct plhw_port *port, const u8 *frame, u32 len,
+		  u16 *type);
 
 /* dma.c: the TX and RX engines */
 void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq);

@@ -33,6 +33,7 @@ struct plhw_port;
 #define  PLHW_CAP_CSUM		BIT(1)	/* TX checksum insertion, any protocol */
 #define  PLHW_CAP_RXCSUM	BIT(2)	/* RX IPv4/TCP/UDP checksum checking */
 #define  PLHW_CAP_TSO		BIT(3)	/* TCP segmentation, IPv4 and IPv6 */
+#define  PLHW_CAP_RSS		BIT(4)	/* Toeplitz flow hash of every frame */
 #define PLHW_REG_NUM_QUEUES	0x000c	/* ro, queue pairs */
 #define PLHW_REG_TSO_MAX	0x0010	/* ro, largest TSO frame, bytes */
 #define PLHW_REG_MAX_DESCS	0x0014	/* ro, descriptors per TX frame, max */
@@ -41,6 +42,9 @@ struct plhw_port;
 #define PLHW_REG_MISC_CAUSE	0x0020	/* ro, read to clear: PLHW_CAUSE_LINK */
 #define PLHW_REG_MISC_MASK	0x0024	/* rw, 1 = the link vector is masked */
 #define PLHW_REG_TSO_MAX_SEGS	0x0028	/* ro, segments per TSO frame, max */
+/* rw, the RSS engine's Toeplitz key: bytes 4n..4n+3, the first the MSB */
+#define PLHW_REG_RSS_KEY(n)	(0x0080 + 4 * (n))
+#define PLHW_RSS_KEY_LEN	40
 
 /* Port counters, 64 bits as two registers: reading LO latches HI. */
 #define PLHW_REG_STAT_LO(n)	(0x0100 + 8 * (n))
@@ -114,6 +118,8 @@ enum plhw_stat {
 #define PLHW_RXD_IPE		BIT(9)	/* ... and wrong */
 #define PLHW_RXD_L4CS		BIT(10)	/* TCP/UDP checksum checked */
 #define PLHW_RXD_L4E		BIT(11)	/* ... and wrong */
+#define PLHW_RXD_HASH_L3	BIT(12)	/* @hash: over the IP addresses */
+#define PLHW_RXD_HASH_L4	BIT(13)	/* ... and the TCP/UDP ports */
 
 /* TX descriptor commands, written by the driver. */
 #define PLHW_TXD_EOP		BIT(0)	/* last descriptor of the frame */
@@ -159,7 +165,8 @@ struct plhw_tx_desc {
  * @buf_len: buffer size, written by the driver
  * @len: bytes written into this buffer
  * @status: PLHW_DESC_* and PLHW_RXD_* (checksum results on the EOP buffer)
- * @hash: flow hash of the frame (0: no RSS engine yet)
+ * @hash: Toeplitz hash of the frame (PLHW_RXD_HASH_* say over what), on
+ *	every buffer of the frame
  * @frame_id: the sender's id of the frame
  */
 struct plhw_rx_desc {

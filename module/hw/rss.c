@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * plhw RSS engine: the Toeplitz hash of every received frame, over its IP
+ * addresses and, for TCP and UDP (not IPv4 fragments), its ports, as the
+ * RSS specification defines it; the RX engine writes it to the frame's
+ * descriptors.  Other frames get no hash.
+ */
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/string.h>
+#include <net/ip.h>
+
+#include "nic.h"
+#include "toeplitz.h"
+
+/**
+ * plhw_rss_hash() - the RSS hash of a frame
+ * @port: the receiving port, whose key is used
+ * @frame: the frame, from its Ethernet header
+ * @len: its length
+ * @type: set to PLHW_RXD_HASH_L4, PLHW_RXD_HASH_L3 or 0 (no hash)
+ *
+ * Return: the hash, 0 with @type 0.
+ */
+u32 plhw_rss_hash(struct plhw_port *port, const u8 *frame, u32 len,
+		  u16 *type)
+{
+	const struct ethhdr *eth = (const struct ethhdr *)frame;
+	u8 key[PLHW_RSS_KEY_LEN], in[36];
+	u32 l3 = ETH_HLEN, alen, l4;
+	unsigned int i;
+	u8 proto;
+
+	*type = 0;
+	if (len < ETH_HLEN)
+		return 0;
+	if (eth->h_proto == htons(ETH_P_IP)) {
+		const struct iphdr *iph = (const struct iphdr *)(frame + l3);
+
+		if (len < l3 + sizeof(*iph) || iph->version != 4 || iph->ihl < 5)
+			return 0;
+		alen = 4;
+		memcpy(in, &iph->saddr, alen);
+		memcpy(in + alen, &iph->daddr, alen);
+		proto = ip_is_fragment(iph) ? 0 : iph->protocol;
+		l4 = l3 + iph->ihl * 4;
+	} else if (eth->h_proto == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6h = (const struct ipv6hdr *)(frame + l3);
+
+		if (len < l3 + sizeof(*ip6h) || ip6h->version != 6)
+			return 0;
+		alen = 16;
+		memcpy(in, &ip6h->saddr, alen);
+		memcpy(in + alen, &ip6h->daddr, alen);
+		/* no extension headers: the ports are right after the header */
+		proto = ip6h->nexthdr;
+		l4 = l3 + sizeof(*ip6h);
+	} else {
+		return 0;
+	}
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = READ_ONCE(port->rss_key[i]);
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && len >= l4 + 4) {
+		/* source port, destination port: the first 4 bytes of both */
+		memcpy(in + 2 * alen, frame + l4, 4);
+		*type = PLHW_RXD_HASH_L4;
+		return plhw_toeplitz(key, sizeof(key), in, 2 * alen + 4);
+	}
+	*type = PLHW_RXD_HASH_L3;
+	return plhw_toeplitz(key, sizeof(key), in, 2 * alen);
+}
