@@ -60,4 +60,45 @@ static inline void ethtool_puts(u8 **data, const char *str)
 }
 #endif
 
+/*
+ * get_rxfh()/set_rxfh() take one struct ethtool_rxfh_param since 6.8
+ * (with RSS contexts, which pktlife does not have); before, the table, the
+ * key and the function were separate arguments.  Both call the driver's
+ * pl_rxfh_get()/pl_rxfh_set() (ethtool.c).
+ */
+int pl_rxfh_get(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc);
+int pl_rxfh_set(struct net_device *dev, const u32 *indir, const u8 *key,
+		u8 hfunc, struct netlink_ext_ack *extack);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+static inline int pl_get_rxfh(struct net_device *dev,
+			      struct ethtool_rxfh_param *p)
+{
+	return pl_rxfh_get(dev, p->indir, p->key, &p->hfunc);
+}
+
+static inline int pl_set_rxfh(struct net_device *dev,
+			      struct ethtool_rxfh_param *p,
+			      struct netlink_ext_ack *extack)
+{
+	if (p->rss_context || p->rss_delete) {
+		NL_SET_ERR_MSG_MOD(extack, "no RSS contexts");
+		return -EOPNOTSUPP;
+	}
+	return pl_rxfh_set(dev, p->indir, p->key, p->hfunc, extack);
+}
+#else
+static inline int pl_get_rxfh(struct net_device *dev, u32 *indir, u8 *key,
+			      u8 *hfunc)
+{
+	return pl_rxfh_get(dev, indir, key, hfunc);
+}
+
+static inline int pl_set_rxfh(struct net_device *dev, const u32 *indir,
+			      const u8 *key, const u8 hfunc)
+{
+	return pl_rxfh_set(dev, indir, key, hfunc, NULL);
+}
+#endif
+
 #endif /* _PKTLIFE_COMPAT_H */

@@ -225,6 +225,60 @@ static int pl_set_coalesce(struct net_device *dev,
 	return 0;
 }
 
+/* ethtool -x/-X need the number of RX rings: the indirection table's range */
+static int pl_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
+			u32 *rule_locs)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	if (info->cmd != ETHTOOL_GRXRINGS)
+		return -EOPNOTSUPP;
+	info->data = priv->num_queues;
+	return 0;
+}
+
+static u32 pl_get_rxfh_key_size(struct net_device *dev)
+{
+	return PLHW_RSS_KEY_LEN;
+}
+
+static u32 pl_get_rxfh_indir_size(struct net_device *dev)
+{
+	return PLHW_RSS_INDIR_LEN;
+}
+
+int pl_rxfh_get(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	if (hfunc)
+		*hfunc = ETH_RSS_HASH_TOP;
+	if (key)
+		memcpy(key, priv->rss_key, sizeof(priv->rss_key));
+	if (indir)
+		memcpy(indir, priv->rss_indir, sizeof(priv->rss_indir));
+	return 0;
+}
+
+/* The core has checked the table's entries against the RX ring count. */
+int pl_rxfh_set(struct net_device *dev, const u32 *indir, const u8 *key,
+		u8 hfunc, struct netlink_ext_ack *extack)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	if (hfunc != ETH_RSS_HASH_NO_CHANGE && hfunc != ETH_RSS_HASH_TOP) {
+		NL_SET_ERR_MSG_MOD(extack, "the NIC hashes with Toeplitz only");
+		return -EOPNOTSUPP;
+	}
+	if (key)
+		memcpy(priv->rss_key, key, sizeof(priv->rss_key));
+	if (indir)
+		memcpy(priv->rss_indir, indir, sizeof(priv->rss_indir));
+	if (netif_running(dev))
+		pl_write_rss(priv);
+	return 0;
+}
+
 const struct ethtool_ops pl_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
 				     ETHTOOL_COALESCE_MAX_FRAMES,
@@ -237,4 +291,9 @@ const struct ethtool_ops pl_ethtool_ops = {
 	.set_ringparam		= pl_set_ringparam,
 	.get_coalesce		= pl_get_coalesce,
 	.set_coalesce		= pl_set_coalesce,
+	.get_rxnfc		= pl_get_rxnfc,
+	.get_rxfh_key_size	= pl_get_rxfh_key_size,
+	.get_rxfh_indir_size	= pl_get_rxfh_indir_size,
+	.get_rxfh		= pl_get_rxfh,
+	.set_rxfh		= pl_set_rxfh,
 };

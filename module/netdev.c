@@ -139,7 +139,8 @@ static u32 pl_ctrl(struct net_device *dev)
 	return ctrl;
 }
 
-static void pl_write_rss_key(struct pl_priv *priv)
+/* The RSS key and indirection table, to the NIC. */
+void pl_write_rss(struct pl_priv *priv)
 {
 	const u8 *k = priv->rss_key;
 	unsigned int i;
@@ -149,6 +150,8 @@ static void pl_write_rss_key(struct pl_priv *priv)
 		pl_writel(priv, PLHW_REG_RSS_KEY(i / 4),
 			  (u32)k[i] << 24 | (u32)k[i + 1] << 16 |
 			  (u32)k[i + 2] << 8 | k[i + 3]);
+	for (i = 0; i < PLHW_RSS_INDIR_LEN; i++)
+		pl_writel(priv, PLHW_REG_RSS_INDIR(i), priv->rss_indir[i]);
 }
 
 static int pl_up(struct pl_priv *priv)
@@ -166,7 +169,7 @@ static int pl_up(struct pl_priv *priv)
 	}
 	WRITE_ONCE(priv->up, true);
 	pl_write_coalesce(priv);
-	pl_write_rss_key(priv);
+	pl_write_rss(priv);
 	pl_writel(priv, PLHW_REG_CTRL, pl_ctrl(priv->dev));
 	/* a link change latched while masked fires now */
 	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
@@ -333,6 +336,11 @@ static int pl_init(struct net_device *dev)
 		u64_stats_init(&q->irq_stats.syncp);
 	}
 	priv->num_queues = 1;
+	/* the kernel's key, random per boot, and an even spread: defaults */
+	netdev_rss_key_fill(priv->rss_key, sizeof(priv->rss_key));
+	for (qi = 0; qi < PLHW_RSS_INDIR_LEN; qi++)
+		priv->rss_indir[qi] = ethtool_rxfh_indir_default(qi,
+								 priv->num_queues);
 	priv->rx_ring_size = PL_RING_DEFAULT;
 	priv->tx_ring_size = PL_RING_DEFAULT;
 	/* zero: no moderation, an interrupt for every event */
@@ -385,7 +393,4 @@ void pl_netdev_setup(struct net_device *dev)
 
 	dev->min_mtu = PL_MIN_MTU;
 	dev->max_mtu = PL_MAX_MTU;
-
-	/* the kernel's key, random per boot, as drivers use by default */
-	netdev_rss_key_fill(priv->rss_key, sizeof(priv->rss_key));
 }

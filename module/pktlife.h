@@ -213,7 +213,8 @@ struct pl_coalesce {
  * @rx_ring_size: RX ring entries (ethtool -G)
  * @tx_ring_size: TX ring entries
  * @coal: interrupt moderation of every queue (ethtool -C)
- * @rss_key: the RSS engine's Toeplitz key
+ * @rss_key: the RSS engine's Toeplitz key (ethtool -X hkey)
+ * @rss_indir: the RSS indirection table (ethtool -X equal/weight)
  * @queues: the queues
  */
 struct pl_priv {
@@ -228,6 +229,7 @@ struct pl_priv {
 	u32 tx_ring_size;
 	struct pl_coalesce coal;
 	u8 rss_key[PLHW_RSS_KEY_LEN];
+	u32 rss_indir[PLHW_RSS_INDIR_LEN];
 	struct pl_queue queues[PLHW_MAX_QUEUES];
 };
 
@@ -258,6 +260,7 @@ void pl_netdev_setup(struct net_device *dev);
 void pl_queue_counters(struct pl_queue *q, struct pl_queue_counters *c);
 int pl_reconfigure(struct pl_priv *priv, u32 rx_ring_size, u32 tx_ring_size);
 void pl_write_coalesce(struct pl_priv *priv);
+void pl_write_rss(struct pl_priv *priv);
 
 /* rx.c */
 int pl_rx_ring_alloc(struct pl_queue *q, u32 len);

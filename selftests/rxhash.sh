@@ -9,8 +9,12 @@
 #   every datagram of a flow has the same L4 hash, the two flows differ;
 #   every ping has the same L3 hash (no ports), not an L4 one;
 #   with ethtool -K rxhash off, no hash at all.
-# The hash function itself is checked against the RSS specification's
-# vectors by toeplitz.sh.
+# Then ethtool -X sets the RSS specification's verification key (ethtool
+# -x reads it back, with the 128-entry indirection table) and SND sends
+# from and to the specification's IPv4 addresses and ports: each frame's
+# hash, as the driver hands it to the stack, is the specification's, for
+# UDP (4-tuple, L4 hash) and ping (2-tuple, L3 hash). The hash function
+# alone is checked against all vectors, IPv6 too, by toeplitz.sh.
 source "$(dirname "$0")/lib.sh"
 
 IP_SND=10.0.61.1
@@ -21,7 +25,7 @@ require_root
 require_cmd ip ping ethtool python3
 pl_load || exit $KSFT_FAIL
 
-ktap_plan 4
+ktap_plan 6
 
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
@@ -106,5 +110,73 @@ ip netns exec "$RCV" ethtool -K plb rxhash on || check_err 1 "rxhash on"
 round again || check_err 1 "traffic or ftrace failed"
 check_eq "$(hashes 60 "$TMPD/again")" "$udp" "UDP hashes after rxhash off/on"
 log_test "rxhash on again: the same hashes"
+
+MSKEY=6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
+# dst src dport sport l3-hash l4-hash, from "Verifying the RSS Hash Calculation"
+VECTORS=(
+	"161.142.100.80 66.9.149.187 1766 2794 0x323e8fc2 0x51ccc178"
+	"65.69.140.83 199.92.111.2 4739 14230 0xd718262a 0xc626b0ea"
+	"12.22.207.184 24.19.198.95 38024 12898 0xd2d0a5de 0x5c2b394a"
+	"209.142.163.6 38.27.205.30 2217 48228 0x82989176 0xafc7327f"
+	"202.188.127.2 153.39.163.191 1303 44251 0x5d1809c5 0x10e828a2"
+)
+
+RET=0
+ip netns exec "$RCV" ethtool -X plb hkey $MSKEY
+check_err $? "ethtool -X plb hkey"
+ip netns exec "$RCV" ethtool -x plb >"$TMPD/x"
+check_err $? "ethtool -x plb"
+key=$(awk '/RSS hash key:/ { getline; print; exit }' "$TMPD/x")
+check_eq "$key" "$MSKEY" "key read back"
+check_num "$(grep -cE '^ *[0-9]+: +0( +0){7}$' "$TMPD/x")" eq 16 \
+	"indirection table rows (128 entries, all queue 0)"
+grep -q "toeplitz: on" "$TMPD/x"
+check_err $? "hash function toeplitz on"
+log_test "ethtool -X hkey, -x reads key, table and function back"
+
+SEND1_PY='
+import socket, sys
+src, sport, dst, dport = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, sport))
+s.sendto(b"x" * 32, (dst, dport))
+'
+mac_b=$(pl_mac "$RCV" plb)
+mac_a=$(pl_mac "$SND" pla)
+RET=0
+for v in "${VECTORS[@]}"; do
+	read -r dst src dport sport l3 l4 <<<"$v"
+	ip -n "$SND" addr add "$src/32" dev pla
+	ip -n "$RCV" addr add "$dst/32" dev plb
+	ip -n "$SND" route add "$dst/32" dev pla src "$src"
+	ip -n "$RCV" route add "$src/32" dev plb src "$dst"
+	ip -n "$SND" neigh replace "$dst" lladdr "$mac_b" dev pla nud permanent
+	ip -n "$RCV" neigh replace "$src" lladdr "$mac_a" dev plb nud permanent
+done
+ftr=
+pl_ftrace_start ftr pl_rx_skb || check_err 1 "ftrace"
+for v in "${VECTORS[@]}"; do
+	read -r dst src dport sport l3 l4 <<<"$v"
+	ip netns exec "$SND" python3 -c "$SEND1_PY" "$src" "$sport" "$dst" "$dport" ||
+		check_err 1 "UDP $src:$sport -> $dst:$dport"
+	ip netns exec "$SND" ping -q -c 1 -I "$src" "$dst" >/dev/null ||
+		check_err 1 "ping $src -> $dst"
+done
+pl_ftrace_stop "$ftr" "$TMPD/vec.all"
+: >"$TMPD/vec"
+while read -r line; do
+	f=${line#* frame=}
+	f=${f%% *}
+	[ $((f >> 24)) -eq "$port_a" ] && echo "$line" >>"$TMPD/vec"
+done < <(grep "pl_rx_skb: " "$TMPD/vec.all")
+for v in "${VECTORS[@]}"; do
+	read -r dst src dport sport l3 l4 <<<"$v"
+	grep -q " len=60 .* hash=$l4 l4_hash=1" "$TMPD/vec"
+	check_err $? "no UDP frame $src:$sport -> $dst:$dport with hash $l4"
+	grep -q " len=84 .* hash=$l3 l4_hash=0" "$TMPD/vec"
+	check_err $? "no ping $src -> $dst with hash $l3"
+done
+[ $RET -ne 0 ] && ktap_info "hashes seen:" $(grep -o 'len=[0-9]* .*hash=0x[0-9a-f]* l4_hash=[01]' "$TMPD/vec" | sed 's/ .* hash=/:/')
+log_test "the RSS specification's IPv4 vectors, end to end (4-tuple and 2-tuple)"
 
 ktap_finish

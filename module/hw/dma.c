@@ -173,25 +173,29 @@ static u32 plhw_rx_buffers(struct plhw_rxq *rxq, u32 len, bool *fits)
 void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 		   u64 tstamp, u32 id)
 {
-	/* One queue until the RSS engine picks one. */
-	struct plhw_rxq *rxq = &port->rxq[0];
+	struct plhw_rxq *rxq;
 	u32 mask, n, i, off = 0, hash;
+	unsigned int q;
 	u16 csum = 0, htype;
 	bool fits;
+
+	/* the RSS engine picks the queue */
+	hash = plhw_rss_hash(port, data, len, &htype);
+	q = plhw_rss_queue(port, hash, htype);
+	rxq = &port->rxq[q];
 
 	spin_lock_bh(&rxq->lock);
 	if (!rxq->enabled || !(READ_ONCE(port->ctrl) & PLHW_CTRL_ENABLE)) {
 		rxq->stats[PLHW_STAT_RX_MISSED]++;
-		trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, 0, 0);
+		trace_pl_hw_rx_write(port->id, q, id, len, tstamp, 0, 0);
 		goto out_unlock;
 	}
 	n = plhw_rx_buffers(rxq, len, &fits);
 	if (!n) {
 		rxq->stats[PLHW_STAT_RX_MISSED]++;
-		trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, 0, 0);
+		trace_pl_hw_rx_write(port->id, q, id, len, tstamp, 0, 0);
 		goto out_unlock;
 	}
-	hash = plhw_rss_hash(port, data, len, &htype);
 	if (READ_ONCE(port->ctrl) & PLHW_CTRL_RXCSUM)
 		csum = plhw_csum_check(data, len);
 	if (!(csum & (PLHW_RXD_IPCS | PLHW_RXD_L4CS)))
@@ -208,7 +212,7 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 	 * another CPU as soon as it sees DD, and a collector joining this
 	 * event with pl_rx_skb must have seen this one first.
 	 */
-	trace_pl_hw_rx_write(port->id, 0, id, len, tstamp, n,
+	trace_pl_hw_rx_write(port->id, q, id, len, tstamp, n,
 			     csum | htype | PLHW_DESC_DD | PLHW_DESC_EOP |
 			     (fits ? 0 : PLHW_DESC_ERR));
 	mask = rxq->len - 1;
@@ -237,7 +241,7 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 	rxq->stats[PLHW_STAT_RX_BYTES] += len;
 	spin_unlock_bh(&rxq->lock);
 
-	plhw_vec_event(port, 0, true);
+	plhw_vec_event(port, q, true);
 	return;
 
 out_unlock:

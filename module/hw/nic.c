@@ -408,6 +408,17 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 		return lower_32_bits(stat);
 	}
 
+	if (reg >= PLHW_REG_RSS_KEY(0) &&
+	    reg < PLHW_REG_RSS_KEY(PLHW_RSS_KEY_LEN / 4)) {
+		const u8 *k = &hw->rss_key[reg - PLHW_REG_RSS_KEY(0)];
+
+		return (u32)READ_ONCE(k[0]) << 24 | (u32)READ_ONCE(k[1]) << 16 |
+		       (u32)READ_ONCE(k[2]) << 8 | READ_ONCE(k[3]);
+	}
+	if (reg >= PLHW_REG_RSS_INDIR(0) &&
+	    reg < PLHW_REG_RSS_INDIR(PLHW_RSS_INDIR_LEN))
+		return READ_ONCE(hw->rss_indir[(reg - PLHW_REG_RSS_INDIR(0)) / 4]);
+
 	switch (reg) {
 	case PLHW_REG_CTRL:
 		return READ_ONCE(hw->ctrl);
@@ -462,6 +473,12 @@ void plhw_writel(struct plhw_port *hw, u32 reg, u32 val)
 		 */
 		for (b = 0; b < 4; b++)
 			WRITE_ONCE(hw->rss_key[i + b], val >> (24 - 8 * b));
+		return;
+	}
+	if (reg >= PLHW_REG_RSS_INDIR(0) &&
+	    reg < PLHW_REG_RSS_INDIR(PLHW_RSS_INDIR_LEN)) {
+		WRITE_ONCE(hw->rss_indir[(reg - PLHW_REG_RSS_INDIR(0)) / 4],
+			   min_t(u32, val, PLHW_MAX_QUEUES - 1));
 		return;
 	}
 	if (reg == PLHW_REG_CTRL)

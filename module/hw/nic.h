@@ -117,6 +117,7 @@ struct plhw_port {
 	struct plhw_vec vec[PLHW_NUM_VECS];
 	struct plhw_wire wire;
 	u8 rss_key[PLHW_RSS_KEY_LEN];	/* written by the driver, read by RX */
+	u8 rss_indir[PLHW_RSS_INDIR_LEN]; /* ... the same */
 	struct dentry *debugfs;
 };
 
@@ -143,6 +144,7 @@ bool plhw_link_is_up(struct plhw_port *port);
 /* rss.c: the RSS engine */
 u32 plhw_rss_hash(struct plhw_port *port, const u8 *frame, u32 len,
 		  u16 *type);
+unsigned int plhw_rss_queue(struct plhw_port *port, u32 hash, u16 type);
 
 /* dma.c: the TX and RX engines */
 void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq);

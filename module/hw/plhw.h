@@ -45,6 +45,11 @@ struct plhw_port;
 /* rw, the RSS engine's Toeplitz key: bytes 4n..4n+3, the first the MSB */
 #define PLHW_REG_RSS_KEY(n)	(0x0080 + 4 * (n))
 #define PLHW_RSS_KEY_LEN	40
+/* rw, the RSS indirection table: entry n < 128 is the RX queue of the hashes
+ * whose low 7 bits are n (a queue the port does not have: queue 0)
+ */
+#define PLHW_REG_RSS_INDIR(n)	(0x0400 + 4 * (n))
+#define PLHW_RSS_INDIR_LEN	128
 
 /* Port counters, 64 bits as two registers: reading LO latches HI. */
 #define PLHW_REG_STAT_LO(n)	(0x0100 + 8 * (n))

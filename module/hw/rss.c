@@ -71,3 +71,22 @@ u32 plhw_rss_hash(struct plhw_port *port, const u8 *frame, u32 len,
 	*type = PLHW_RXD_HASH_L3;
 	return plhw_toeplitz(key, sizeof(key), in, 2 * alen);
 }
+
+/**
+ * plhw_rss_queue() - the RX queue of a frame
+ * @port: the receiving port
+ * @hash: its hash
+ * @type: its hash type (0: no hash)
+ *
+ * Return: the queue the indirection table names for the hash's low 7 bits;
+ * queue 0 for frames without a hash or a queue the port does not have.
+ */
+unsigned int plhw_rss_queue(struct plhw_port *port, u32 hash, u16 type)
+{
+	unsigned int q;
+
+	if (!type)
+		return 0;
+	q = READ_ONCE(port->rss_indir[hash % PLHW_RSS_INDIR_LEN]);
+	return q < port->num_queues ? q : 0;
+}

@@ -37,7 +37,7 @@ static inline u32 plhw_toeplitz(const u8 *key, unsigned int key_len,
 		for (b = 0; b < 8; b++) {
 			if (in[i] & (0x80 >> b))
 				hash ^= win;
-			win = (win << 1) | !!(next & (0x80 >> b));
+			win = (win << 1) | ((next >> (7 - b)) & 1);
 		}
 	}
 	return hash;
