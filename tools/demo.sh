@@ -23,8 +23,13 @@ run ip -n left link set pl0 up
 run ip -n right link set pl1 up
 run ip -n left -d link show pl0
 
-# wait_line FILE TEXT: the tool has attached (loading takes a while under TCG)
-wait_line() { for _ in $(seq 600); do grep -q "$2" "$1" && return; sleep 0.1; done; }
+# wait_line FILE TEXT: the tool has attached (loading three at once takes a
+# while under TCG)
+wait_line()
+{
+	for _ in $(seq 3000); do grep -q "$2" "$1" && return; sleep 0.1; done
+	echo "demo: a pktlife tool did not start: $(cat "$1")" >&2
+}
 
 counting=
 if [ -x "$tool" ]; then
@@ -33,7 +38,9 @@ if [ -x "$tool" ]; then
 	counting=$!
 	ip netns exec right "$tool" stat -i pl1 -I 3600 >/tmp/stat.out 2>/tmp/stat.err &
 	stating=$!
-	ip netns exec left "$tool" trace -p icmp -c 3 >/tmp/trace.out 2>/tmp/trace.err &
+	# at most a minute: a journey it misses must not hang the demo
+	timeout -s INT 60 ip netns exec left "$tool" trace -p icmp -c 3 \
+		>/tmp/trace.out 2>/tmp/trace.err &
 	tracing=$!
 	wait_line /tmp/count.err counting
 	wait_line /tmp/stat.err 'following packets'
