@@ -7,6 +7,7 @@
 #   make modules-all     the module for every kernel in kernels.conf
 #   make deps            install the Debian packages the project needs
 #   make check           deps + build for every kernel + all selftests in a VM
+#   make check-upstream  deps + the kernel's own drivers/net tests in a VM (KERNEL=6.1|6.12)
 #   make demo            deps + build + a VM showing traffic across a pair
 #   make vm              an interactive shell in the VM (KERNEL=6.1|6.12)
 #   make lint            checkpatch --strict on the kernel sources
@@ -37,7 +38,7 @@ KDIR ?= $(call kdir_of,$(KERNEL))
 krel_of = $(notdir $(patsubst %/,%,$(patsubst %/build,%,$(1))))
 
 .DELETE_ON_ERROR:
-.PHONY: all module modules-all tools iproute2 deps check demo vm lint clean FORCE
+.PHONY: all module modules-all tools iproute2 deps check check-upstream demo vm lint clean FORCE
 
 all: module tools iproute2
 
@@ -103,6 +104,11 @@ lint: $(CHECKPATCH)
 
 check: deps
 	$(Q)$(TOP)/tools/check.sh
+
+# tools/testing/selftests/drivers/net{,/hw} of the 6.12 source tarball,
+# against a pktlife pair (Documentation/upstream-tests.rst)
+check-upstream: deps
+	$(Q)$(TOP)/tools/check-upstream.sh --kernel $(KERNEL)
 
 demo: deps all
 	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) -- $(TOP)/tools/demo.sh

@@ -15,6 +15,9 @@ pkgs=(
 	# the VM and what runs in it (the guest uses the host's userspace)
 	qemu-system-x86 busybox-static kmod cpio
 	iproute2 ethtool iperf3 tcpdump iputils-ping socat python3 procps jq util-linux
+	# make check-upstream: the kernel's YNL library, net/forwarding/lib.sh's
+	# packet generator (mausezahn)
+	python3-yaml netsniff-ng
 )
 # the kernels themselves, through their metapackages
 mapfile -t -O "${#pkgs[@]}" pkgs < <("$top/tools/kernels.sh" packages)
