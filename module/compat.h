@@ -10,6 +10,8 @@
 #define _PKTLIFE_COMPAT_H
 
 #include <linux/ethtool.h>
+#include <linux/net_tstamp.h>
+#include <linux/uaccess.h>
 #include <linux/version.h>
 #include <net/netdev_queues.h>
 
@@ -19,6 +21,132 @@
 #else
 #include <net/page_pool.h>
 #endif
+
+/*
+ * Per-queue statistics over netlink (netdev_stat_ops, 6.9).  Older kernels
+ * get the structures the driver fills, with the fields it uses, so that it
+ * compiles the same; nothing ever asks for them there.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+static inline void pl_netdev_set_stat_ops(struct net_device *dev,
+					  const struct netdev_stat_ops *ops)
+{
+	dev->stat_ops = ops;
+}
+#else
+struct netdev_queue_stats_rx {
+	u64 bytes;
+	u64 packets;
+	u64 alloc_fail;
+	u64 csum_unnecessary;
+	u64 csum_none;
+	u64 csum_bad;
+};
+
+struct netdev_queue_stats_tx {
+	u64 bytes;
+	u64 packets;
+	u64 needs_csum;
+	u64 hw_gso_packets;
+	u64 stop;
+	u64 wake;
+};
+
+struct netdev_stat_ops {
+	void (*get_queue_stats_rx)(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_rx *stats);
+	void (*get_queue_stats_tx)(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_tx *stats);
+	void (*get_base_stats)(struct net_device *dev,
+			       struct netdev_queue_stats_rx *rx,
+			       struct netdev_queue_stats_tx *tx);
+};
+
+static inline void pl_netdev_set_stat_ops(struct net_device *dev,
+					  const struct netdev_stat_ops *ops)
+{
+}
+#endif
+
+/*
+ * ethtool's get_ts_info takes the kernel's own structure from 6.11 on;
+ * the fields the driver sets are the same.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define pl_ts_info kernel_ethtool_ts_info
+#else
+#define pl_ts_info ethtool_ts_info
+#endif
+
+/*
+ * Hardware timestamping is configured through ndo_hwtstamp_get/set from
+ * 6.6 on (the core turns SIOCGHWTSTAMP/SIOCSHWTSTAMP and netlink into
+ * those); before, the driver answers the ioctls itself.  Either way
+ * pl_hwtstamp_get() and pl_hwtstamp_set() do the work.
+ */
+void pl_hwtstamp_get(struct net_device *dev, int *tx_type, int *rx_filter);
+int pl_hwtstamp_set(struct net_device *dev, int *tx_type, int *rx_filter,
+		    struct netlink_ext_ack *extack);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+static inline int pl_ndo_hwtstamp_get(struct net_device *dev,
+				      struct kernel_hwtstamp_config *cfg)
+{
+	pl_hwtstamp_get(dev, &cfg->tx_type, &cfg->rx_filter);
+	return 0;
+}
+
+static inline int pl_ndo_hwtstamp_set(struct net_device *dev,
+				      struct kernel_hwtstamp_config *cfg,
+				      struct netlink_ext_ack *extack)
+{
+	return pl_hwtstamp_set(dev, &cfg->tx_type, &cfg->rx_filter, extack);
+}
+
+#define PL_NDO_HWTSTAMP					\
+	.ndo_hwtstamp_get	= pl_ndo_hwtstamp_get,	\
+	.ndo_hwtstamp_set	= pl_ndo_hwtstamp_set
+#else
+static inline int pl_ndo_eth_ioctl(struct net_device *dev, struct ifreq *ifr,
+				   int cmd)
+{
+	struct hwtstamp_config cfg = {};
+	int err;
+
+	switch (cmd) {
+	case SIOCGHWTSTAMP:
+		pl_hwtstamp_get(dev, &cfg.tx_type, &cfg.rx_filter);
+		break;
+	case SIOCSHWTSTAMP:
+		if (copy_from_user(&cfg, ifr->ifr_data, sizeof(cfg)))
+			return -EFAULT;
+		if (cfg.flags)
+			return -EINVAL;
+		err = pl_hwtstamp_set(dev, &cfg.tx_type, &cfg.rx_filter, NULL);
+		if (err)
+			return err;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	return copy_to_user(ifr->ifr_data, &cfg, sizeof(cfg)) ? -EFAULT : 0;
+}
+
+#define PL_NDO_HWTSTAMP	.ndo_eth_ioctl = pl_ndo_eth_ioctl
+#endif
+
+/*
+ * Queues name their NAPI (6.8), for netlink's queue-get and for busy
+ * polling by queue; before that nothing needs to know.  Under RTNL.
+ */
+static inline void pl_queue_set_napi(struct net_device *dev, unsigned int qi,
+				     struct napi_struct *napi)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	netif_queue_set_napi(dev, qi, NETDEV_QUEUE_TYPE_RX, napi);
+	netif_queue_set_napi(dev, qi, NETDEV_QUEUE_TYPE_TX, napi);
+#endif
+}
 
 /*
  * page_pool_params learnt its NAPI (direct recycling from the NAPI that

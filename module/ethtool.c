@@ -57,6 +57,11 @@ static const char * const pl_hw_names[PLHW_NUM_STATS] = {
 	[PLHW_STAT_RX_CSUM_NONE]	= "hw_rx_csum_none",
 	[PLHW_STAT_WIRE_CORRUPTED]	= "hw_wire_corrupted",
 	[PLHW_STAT_WIRE_DROPPED]	= "hw_wire_dropped",
+	[PLHW_STAT_WIRE_LOST]		= "hw_wire_lost",
+	[PLHW_STAT_WIRE_DUPLICATED]	= "hw_wire_duplicated",
+	[PLHW_STAT_WIRE_REORDERED]	= "hw_wire_reordered",
+	[PLHW_STAT_WIRE_DELAYED]	= "hw_wire_delayed",
+	[PLHW_STAT_TX_STALLS]		= "hw_tx_stalls",
 };
 
 #define PL_QUEUE_STATS	(PL_RX_NUM_STATS + PL_TX_NUM_STATS + \
@@ -78,7 +83,7 @@ static int pl_get_sset_count(struct net_device *dev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return priv->num_queues * PL_QUEUE_STATS + PLHW_NUM_STATS;
+	return priv->num_queues * PL_QUEUE_STATS + PLHW_NUM_STATS + 1;
 }
 
 static void pl_strings(u8 **data, const char *dir, unsigned int q,
@@ -107,6 +112,7 @@ static void pl_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	}
 	for (i = 0; i < PLHW_NUM_STATS; i++)
 		ethtool_puts(&data, pl_hw_names[i]);
+	ethtool_puts(&data, "tx_timeouts");
 }
 
 static void pl_get_ethtool_stats(struct net_device *dev,
@@ -130,6 +136,7 @@ static void pl_get_ethtool_stats(struct net_device *dev,
 	}
 	for (i = 0; i < PLHW_NUM_STATS; i++)
 		*data++ = pl_read_hw_stat(priv, i);
+	*data++ = atomic64_read(&priv->tx_timeouts);
 }
 
 static void pl_get_ringparam(struct net_device *dev,
@@ -174,7 +181,32 @@ static int pl_set_ringparam(struct net_device *dev,
 	if (ring->rx_pending == priv->rx_ring_size &&
 	    ring->tx_pending == priv->tx_ring_size)
 		return 0;
-	return pl_reconfigure(priv, ring->rx_pending, ring->tx_pending);
+	return pl_reconfigure(priv, priv->num_queues, ring->rx_pending,
+			      ring->tx_pending);
+}
+
+/* Combined channels only: each queue pair has its vector and NAPI. */
+static void pl_get_channels(struct net_device *dev, struct ethtool_channels *ch)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	ch->max_combined = priv->max_queues;
+	ch->combined_count = priv->num_queues;
+}
+
+/*
+ * The core has checked the counts against the maxima above (so no
+ * separate RX or TX channels) and against an indirection table the user
+ * set.
+ */
+static int pl_set_channels(struct net_device *dev, struct ethtool_channels *ch)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	if (ch->combined_count == priv->num_queues)
+		return 0;
+	return pl_reconfigure(priv, ch->combined_count, priv->rx_ring_size,
+			      priv->tx_ring_size);
 }
 
 /* Interrupt moderation: the NIC holds a vector's RX (TX) events until
@@ -289,6 +321,9 @@ const struct ethtool_ops pl_ethtool_ops = {
 	.get_ethtool_stats	= pl_get_ethtool_stats,
 	.get_ringparam		= pl_get_ringparam,
 	.set_ringparam		= pl_set_ringparam,
+	.get_ts_info		= pl_get_ts_info,
+	.get_channels		= pl_get_channels,
+	.set_channels		= pl_set_channels,
 	.get_coalesce		= pl_get_coalesce,
 	.set_coalesce		= pl_set_coalesce,
 	.get_rxnfc		= pl_get_rxnfc,

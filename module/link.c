@@ -204,6 +204,12 @@ static struct net *pl_get_link_net(const struct net_device *dev)
 	return peer ? dev_net(peer) : dev_net(dev);
 }
 
+/* Every queue the NIC has; ethtool -L decides how many are in use. */
+static unsigned int pl_get_num_queues(void)
+{
+	return PLHW_MAX_QUEUES;
+}
+
 static struct rtnl_link_ops pl_link_ops = {
 	.kind		= PL_DRV_NAME,
 	.priv_size	= sizeof(struct pl_priv),
@@ -214,6 +220,8 @@ static struct rtnl_link_ops pl_link_ops = {
 	.policy		= pl_policy,
 	.maxtype	= PL_INFO_MAX,
 	.get_link_net	= pl_get_link_net,
+	.get_num_tx_queues = pl_get_num_queues,
+	.get_num_rx_queues = pl_get_num_queues,
 };
 
 int pl_link_register(void)

@@ -5,6 +5,8 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
 
 #include "pktlife.h"
 #include "trace.h"
@@ -82,36 +84,98 @@ void pl_write_coalesce(struct pl_priv *priv)
 	}
 }
 
+/* Free staged rings [0, @n) that were not installed. */
+static void pl_rings_free(struct pl_priv *priv, struct pl_queue *next, u32 n)
+{
+	u32 live = priv->up ? priv->num_queues : 0;
+
+	while (n--) {
+		pl_tx_ring_free(&next[n]);
+		/*
+		 * The staged page_pool belongs to the queue's NAPI, which may
+		 * be running the old rings: a pool goes only while its NAPI
+		 * cannot run, so pause it (the device keeps working).
+		 */
+		if (n < live)
+			napi_disable(&priv->queues[n].napi);
+		pl_rx_ring_free(&next[n]);
+		if (n < live)
+			napi_enable(&priv->queues[n].napi);
+	}
+	kfree(next);
+}
+
+/*
+ * Ring memory for queues [0, @n) with the given ring sizes, in staging
+ * queues: everything a reconfiguration needs is allocated while the device
+ * still runs on its old rings, so that an allocation failure changes
+ * nothing.  pl_rings_install() hands the memory to the real queues.
+ */
+static struct pl_queue *pl_rings_alloc(struct pl_priv *priv, u32 n,
+				       u32 rx_len, u32 tx_len)
+{
+	struct pl_queue *next;
+	unsigned int qi;
+	int err;
+
+	next = kcalloc(n, sizeof(*next), GFP_KERNEL);
+	if (!next)
+		return ERR_PTR(-ENOMEM);
+	for (qi = 0; qi < n; qi++) {
+		next[qi].priv = priv;
+		next[qi].index = qi;
+		err = pl_rx_ring_alloc(&next[qi], &priv->queues[qi].napi, rx_len);
+		if (err)
+			goto err_free_rings;
+		err = pl_tx_ring_alloc(&next[qi], tx_len);
+		if (err) {
+			pl_rx_ring_free(&next[qi]);
+			goto err_free_rings;
+		}
+	}
+	return next;
+
+err_free_rings:
+	pl_rings_free(priv, next, qi);
+	return ERR_PTR(err);
+}
+
+/* Staged rings of pl_rings_alloc() to queues [0, @n), which have none. */
+static void pl_rings_install(struct pl_priv *priv, struct pl_queue *next,
+			     u32 n)
+{
+	unsigned int qi;
+
+	for (qi = 0; qi < n; qi++) {
+		pl_rx_ring_move(&priv->queues[qi], &next[qi]);
+		pl_tx_ring_move(&priv->queues[qi], &next[qi]);
+	}
+	kfree(next);
+}
+
+/* Start queue @qi on the rings it was given. */
 static int pl_queue_up(struct pl_priv *priv, unsigned int qi)
 {
 	struct pl_queue *q = &priv->queues[qi];
 	int err;
 
 	netif_napi_add(priv->dev, &q->napi, pl_poll);
-	err = pl_rx_ring_alloc(q, priv->rx_ring_size);
-	if (err)
-		goto err_napi_del;
-	err = pl_tx_ring_alloc(q, priv->tx_ring_size);
-	if (err)
-		goto err_free_rx;
 	err = plhw_request_irq(priv->hw, qi, pl_queue_irq, q);
 	if (err)
-		goto err_free_tx;
+		goto err_napi_del;
 	pl_tx_ring_start(q);
 	pl_rx_ring_start(q);
 	napi_enable(&q->napi);
+	pl_queue_set_napi(priv->dev, qi, &q->napi);
 	pl_writel(priv, PLHW_Q(qi) + PLHW_IRQ_MASK, 0);
 	return 0;
 
-err_free_tx:
-	pl_tx_ring_free(q);
-err_free_rx:
-	pl_rx_ring_free(q);
 err_napi_del:
 	netif_napi_del(&q->napi);
 	return err;
 }
 
+/* Stop queue @qi and free its rings. */
 static void pl_queue_down(struct pl_priv *priv, unsigned int qi)
 {
 	struct pl_queue *q = &priv->queues[qi];
@@ -121,6 +185,7 @@ static void pl_queue_down(struct pl_priv *priv, unsigned int qi)
 	pl_writel(priv, PLHW_Q(qi) + PLHW_TXQ_CTRL, 0);
 	pl_writel(priv, PLHW_Q(qi) + PLHW_RXQ_CTRL, 0);
 	plhw_free_irq(priv->hw, qi);
+	pl_queue_set_napi(priv->dev, qi, NULL);
 	napi_disable(&q->napi);
 	pl_tx_clean(q, 0);
 	pl_tx_drain(q);
@@ -154,6 +219,51 @@ void pl_write_rss(struct pl_priv *priv)
 		pl_writel(priv, PLHW_REG_RSS_INDIR(i), priv->rss_indir[i]);
 }
 
+/*
+ * Start every queue on the rings it was given, then program what applies
+ * to all of them.  On failure no queue runs and none has rings any more.
+ */
+static int pl_queues_up(struct pl_priv *priv)
+{
+	unsigned int qi;
+	int err = 0;
+
+	for (qi = 0; qi < priv->num_queues; qi++) {
+		err = pl_queue_up(priv, qi);
+		if (err)
+			break;
+	}
+	if (err) {
+		unsigned int left = qi;
+
+		while (qi--)
+			pl_queue_down(priv, qi);
+		for (qi = left; qi < priv->num_queues; qi++) {
+			pl_tx_ring_free(&priv->queues[qi]);
+			pl_rx_ring_free(&priv->queues[qi]);
+		}
+		return err;
+	}
+	pl_write_coalesce(priv);
+	pl_write_rss(priv);
+	WRITE_ONCE(priv->up, true);
+	return 0;
+}
+
+/* Stop every queue and free its rings; the port and its link stay up. */
+static void pl_queues_down(struct pl_priv *priv)
+{
+	unsigned int qi;
+
+	/* TX completions must not wake what we stop here */
+	WRITE_ONCE(priv->up, false);
+	for (qi = priv->num_queues; qi--; )
+		pl_queue_down(priv, qi);
+}
+
+/* Bring the port up on the rings its queues were given; on failure the
+ * queues have no rings any more.
+ */
 static int pl_up(struct pl_priv *priv)
 {
 	unsigned int qi;
@@ -161,15 +271,10 @@ static int pl_up(struct pl_priv *priv)
 
 	err = plhw_request_irq(priv->hw, PLHW_VEC_MISC, pl_link_irq, priv);
 	if (err)
-		return err;
-	for (qi = 0; qi < priv->num_queues; qi++) {
-		err = pl_queue_up(priv, qi);
-		if (err)
-			goto err_queues_down;
-	}
-	WRITE_ONCE(priv->up, true);
-	pl_write_coalesce(priv);
-	pl_write_rss(priv);
+		goto err_free_rings;
+	err = pl_queues_up(priv);
+	if (err)
+		goto err_free_irq;
 	pl_writel(priv, PLHW_REG_CTRL, pl_ctrl(priv->dev));
 	/* a link change latched while masked fires now */
 	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
@@ -178,34 +283,48 @@ static int pl_up(struct pl_priv *priv)
 	netif_tx_start_all_queues(priv->dev);
 	return 0;
 
-err_queues_down:
-	while (qi--)
-		pl_queue_down(priv, qi);
+err_free_irq:
 	plhw_free_irq(priv->hw, PLHW_VEC_MISC);
+	return err;
+err_free_rings:
+	for (qi = 0; qi < priv->num_queues; qi++) {
+		pl_tx_ring_free(&priv->queues[qi]);
+		pl_rx_ring_free(&priv->queues[qi]);
+	}
 	return err;
 }
 
 static void pl_down(struct pl_priv *priv)
 {
-	unsigned int qi;
-
-	/* not up: a reconfiguration failed to bring it back */
-	if (!priv->up)
-		return;
-	/* TX completions must not wake what we stop here */
-	WRITE_ONCE(priv->up, false);
 	netif_tx_disable(priv->dev);
 	pl_writel(priv, PLHW_REG_MISC_MASK, 1);
 	pl_writel(priv, PLHW_REG_CTRL, 0);
 	plhw_free_irq(priv->hw, PLHW_VEC_MISC);
 	netif_carrier_off(priv->dev);
-	for (qi = priv->num_queues; qi--; )
-		pl_queue_down(priv, qi);
+	/* not up: a reconfiguration failed to bring the queues back */
+	if (priv->up)
+		pl_queues_down(priv);
+	/* ... and left the device detached: it may be opened again */
+	if (!netif_device_present(priv->dev))
+		netif_device_attach(priv->dev);
+}
+
+/* Allocate the rings of the current configuration and come up on them. */
+static int pl_open_rings(struct pl_priv *priv)
+{
+	struct pl_queue *next;
+
+	next = pl_rings_alloc(priv, priv->num_queues, priv->rx_ring_size,
+			      priv->tx_ring_size);
+	if (IS_ERR(next))
+		return PTR_ERR(next);
+	pl_rings_install(priv, next, priv->num_queues);
+	return pl_up(priv);
 }
 
 static int pl_open(struct net_device *dev)
 {
-	return pl_up(netdev_priv(dev));
+	return pl_open_rings(netdev_priv(dev));
 }
 
 static int pl_stop(struct net_device *dev)
@@ -214,36 +333,133 @@ static int pl_stop(struct net_device *dev)
 	return 0;
 }
 
-/**
- * pl_reconfigure() - new ring sizes, restarting the device if it is up
- * @priv: the device
- * @rx_ring_size: RX ring entries
- * @tx_ring_size: TX ring entries
- *
- * If the device cannot come up with the new sizes it comes back with the
- * old ones.  Return: 0 or the -errno of the failed attempt.
+/*
+ * A new queue count: the stack's queues, and an indirection table that
+ * the user did not set spreads over the new count (ethtool refuses counts
+ * that a table the user set points beyond).  Decreasing cannot fail.
  */
-int pl_reconfigure(struct pl_priv *priv, u32 rx_ring_size, u32 tx_ring_size)
+static int pl_set_num_queues(struct pl_priv *priv, u32 n)
 {
-	u32 old_rx = priv->rx_ring_size, old_tx = priv->tx_ring_size;
-	bool running = netif_running(priv->dev);
+	unsigned int i;
 	int err;
 
-	if (running)
-		pl_down(priv);
+	err = netif_set_real_num_queues(priv->dev, n, n);
+	if (err)
+		return err;
+	priv->num_queues = n;
+	if (!netif_is_rxfh_configured(priv->dev))
+		for (i = 0; i < PLHW_RSS_INDIR_LEN; i++)
+			priv->rss_indir[i] = ethtool_rxfh_indir_default(i, n);
+	return 0;
+}
+
+/**
+ * pl_reconfigure() - new queue count or ring sizes, while up or down
+ * @priv: the device
+ * @num_queues: queues (ethtool -L combined)
+ * @rx_ring_size: RX ring entries (ethtool -G)
+ * @tx_ring_size: TX ring entries
+ *
+ * While the device is up, the new rings are allocated first, while it
+ * still runs on the old ones: if that fails nothing changes.  Then the
+ * queues stop (the port and its link stay up: frames arriving meanwhile
+ * are missed, as on a real NIC), take the new rings and start again; the
+ * old rings are freed as they stop.  The stack's own queue objects are
+ * sized only while the queues are stopped (so that it never picks one not
+ * up yet); if that fails the device comes back with its old configuration.
+ *
+ * Return: 0 or the -errno of the failed step.
+ */
+int pl_reconfigure(struct pl_priv *priv, u32 num_queues, u32 rx_ring_size,
+		   u32 tx_ring_size)
+{
+	u32 old_n = priv->num_queues, old_rx = priv->rx_ring_size;
+	u32 old_tx = priv->tx_ring_size;
+	struct net_device *dev = priv->dev;
+	struct pl_queue *next;
+	int err;
+
+	if (!netif_running(dev)) {
+		err = pl_set_num_queues(priv, num_queues);
+		if (err)
+			return err;
+		priv->rx_ring_size = rx_ring_size;
+		priv->tx_ring_size = tx_ring_size;
+		return 0;
+	}
+
+	next = pl_rings_alloc(priv, num_queues, rx_ring_size, tx_ring_size);
+	if (IS_ERR(next))
+		return PTR_ERR(next);
+	/* the watchdog leaves the stopped queues alone while detached */
+	netif_device_detach(dev);
+	/* and no xmit is still running: it takes each queue's lock */
+	netif_tx_disable(dev);
+	pl_queues_down(priv);
+	err = pl_set_num_queues(priv, num_queues);
+	if (err) {
+		pl_rings_free(priv, next, num_queues);
+		goto err_restart_old;
+	}
 	priv->rx_ring_size = rx_ring_size;
 	priv->tx_ring_size = tx_ring_size;
-	if (!running)
-		return 0;
-	err = pl_up(priv);
-	if (err) {
-		priv->rx_ring_size = old_rx;
-		priv->tx_ring_size = old_tx;
-		/* if even that fails, pl_down() knows there is nothing up */
-		if (pl_up(priv))
-			netdev_err(priv->dev, "cannot restart after a failed reconfiguration\n");
+	pl_rings_install(priv, next, num_queues);
+	err = pl_queues_up(priv);
+	if (!err)
+		goto out_attach;
+	/* pl_queues_up() freed the new rings: back to what worked */
+	if (pl_set_num_queues(priv, old_n))
+		netdev_err(dev, "cannot restore %u queues\n", old_n);
+err_restart_old:
+	priv->rx_ring_size = old_rx;
+	priv->tx_ring_size = old_tx;
+	next = pl_rings_alloc(priv, priv->num_queues, old_rx, old_tx);
+	if (IS_ERR(next)) {
+		/* detached, not up: pl_down() knows; closing and opening
+		 * the device tries again
+		 */
+		netdev_err(dev, "cannot restart after a failed reconfiguration\n");
+		return err;
 	}
+	pl_rings_install(priv, next, priv->num_queues);
+	if (pl_queues_up(priv)) {
+		netdev_err(dev, "cannot restart after a failed reconfiguration\n");
+		return err;
+	}
+out_attach:
+	/* wakes every TX queue */
+	netif_device_attach(dev);
 	return err;
+}
+
+/*
+ * The TX watchdog found queue @txqueue stopped and not moving (the NIC
+ * stopped fetching, see the stall_ms knob).  Reset the device in process
+ * context, as real drivers do: the restart reprograms every queue.
+ */
+static void pl_tx_timeout(struct net_device *dev, unsigned int txqueue)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	atomic64_inc(&priv->tx_timeouts);
+	schedule_work(&priv->reset_work);
+}
+
+static void pl_reset_work(struct work_struct *work)
+{
+	struct pl_priv *priv = container_of(work, struct pl_priv, reset_work);
+	int err;
+
+	rtnl_lock();
+	/* closed meanwhile: opening starts from a reset NIC anyway */
+	if (netif_running(priv->dev)) {
+		err = pl_reconfigure(priv, priv->num_queues, priv->rx_ring_size,
+				     priv->tx_ring_size);
+		if (err)
+			netdev_err(priv->dev, "reset after TX timeout failed: %d\n",
+				   err);
+	}
+	rtnl_unlock();
 }
 
 static int pl_set_features(struct net_device *dev, netdev_features_t features)
@@ -307,6 +523,99 @@ static void pl_get_stats64(struct net_device *dev,
 	stats->rx_missed_errors = pl_read_hw_stat(priv, PLHW_STAT_RX_MISSED);
 }
 
+/*
+ * Per-queue statistics (netlink qstats).  A queue's counters live as long
+ * as the device, so a queue that ethtool -L took away keeps them, and they
+ * are reported in the base: base plus live queues is exactly the
+ * ndo_get_stats64 total.  Only the fields we count are written: the core
+ * reports the others as not collected.
+ */
+static void pl_qstats_rx_zero(struct netdev_queue_stats_rx *rx)
+{
+	rx->packets = 0;
+	rx->bytes = 0;
+	rx->alloc_fail = 0;
+	rx->csum_unnecessary = 0;
+	rx->csum_none = 0;
+	rx->csum_bad = 0;
+}
+
+static void pl_qstats_tx_zero(struct netdev_queue_stats_tx *tx)
+{
+	tx->packets = 0;
+	tx->bytes = 0;
+	tx->needs_csum = 0;
+	tx->hw_gso_packets = 0;
+	tx->stop = 0;
+	tx->wake = 0;
+}
+
+static void pl_qstats_rx_add(struct pl_queue *q, struct netdev_queue_stats_rx *rx)
+{
+	struct pl_queue_counters c;
+
+	pl_queue_counters(q, &c);
+	rx->packets += c.rx[PL_RX_PACKETS];
+	rx->bytes += c.rx[PL_RX_BYTES];
+	rx->alloc_fail += c.rx[PL_RX_ALLOC_FAIL] + c.rx[PL_RX_DROP_NOMEM];
+	rx->csum_unnecessary += c.rx[PL_RX_CSUM_GOOD];
+	rx->csum_none += c.rx[PL_RX_CSUM_NONE];
+	rx->csum_bad += c.rx[PL_RX_CSUM_BAD];
+}
+
+static void pl_qstats_tx_add(struct pl_queue *q, struct netdev_queue_stats_tx *tx)
+{
+	struct pl_queue_counters c;
+
+	pl_queue_counters(q, &c);
+	tx->packets += c.tx[PL_TX_PACKETS];
+	tx->bytes += c.tx[PL_TX_BYTES];
+	tx->needs_csum += c.tx[PL_TX_CSUM_PARTIAL];
+	tx->hw_gso_packets += c.tx[PL_TX_TSO_SKBS];
+	tx->stop += c.tx[PL_TX_STOPS];
+	tx->wake += c.txc[PL_TXC_WAKES];
+}
+
+static void pl_get_queue_stats_rx(struct net_device *dev, int idx,
+				  struct netdev_queue_stats_rx *rx)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	pl_qstats_rx_zero(rx);
+	pl_qstats_rx_add(&priv->queues[idx], rx);
+}
+
+static void pl_get_queue_stats_tx(struct net_device *dev, int idx,
+				  struct netdev_queue_stats_tx *tx)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+
+	pl_qstats_tx_zero(tx);
+	pl_qstats_tx_add(&priv->queues[idx], tx);
+}
+
+/* Under RTNL, as ethtool -L is: the queue count does not change here. */
+static void pl_get_base_stats(struct net_device *dev,
+			      struct netdev_queue_stats_rx *rx,
+			      struct netdev_queue_stats_tx *tx)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+	unsigned int qi;
+
+	pl_qstats_rx_zero(rx);
+	pl_qstats_tx_zero(tx);
+	for (qi = priv->num_queues; qi < PLHW_MAX_QUEUES; qi++) {
+		pl_qstats_rx_add(&priv->queues[qi], rx);
+		pl_qstats_tx_add(&priv->queues[qi], tx);
+	}
+}
+
+static const struct netdev_stat_ops pl_stat_ops = {
+	.get_queue_stats_rx	= pl_get_queue_stats_rx,
+	.get_queue_stats_tx	= pl_get_queue_stats_tx,
+	.get_base_stats		= pl_get_base_stats,
+};
+
 static int pl_get_iflink(const struct net_device *dev)
 {
 	struct pl_priv *priv = netdev_priv(dev);
@@ -324,6 +633,7 @@ static int pl_init(struct net_device *dev)
 {
 	struct pl_priv *priv = netdev_priv(dev);
 	unsigned int qi;
+	int err;
 
 	for (qi = 0; qi < PLHW_MAX_QUEUES; qi++) {
 		struct pl_queue *q = &priv->queues[qi];
@@ -335,7 +645,13 @@ static int pl_init(struct net_device *dev)
 		u64_stats_init(&q->txc_stats.syncp);
 		u64_stats_init(&q->irq_stats.syncp);
 	}
+	/* one queue to start with, like veth; ethtool -L adds more */
+	priv->max_queues = min3(pl_readl(priv, PLHW_REG_NUM_QUEUES),
+				dev->num_tx_queues, dev->num_rx_queues);
 	priv->num_queues = 1;
+	err = netif_set_real_num_queues(dev, 1, 1);
+	if (err)
+		return err;
 	/* the kernel's key, random per boot, and an even spread: defaults */
 	netdev_rss_key_fill(priv->rss_key, sizeof(priv->rss_key));
 	for (qi = 0; qi < PLHW_RSS_INDIR_LEN; qi++)
@@ -355,11 +671,13 @@ static const struct net_device_ops pl_netdev_ops = {
 	.ndo_open		= pl_open,
 	.ndo_stop		= pl_stop,
 	.ndo_start_xmit		= pl_start_xmit,
+	.ndo_tx_timeout		= pl_tx_timeout,
 	.ndo_features_check	= pl_features_check,
 	.ndo_set_features	= pl_set_features,
 	.ndo_get_stats64	= pl_get_stats64,
 	.ndo_get_iflink		= pl_get_iflink,
 	.ndo_set_mac_address	= eth_mac_addr,
+	PL_NDO_HWTSTAMP,
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
@@ -368,6 +686,8 @@ static void pl_destructor(struct net_device *dev)
 {
 	struct pl_priv *priv = netdev_priv(dev);
 
+	/* unregistered: a reset still queued finds the device closed */
+	cancel_work_sync(&priv->reset_work);
 	plhw_port_destroy(priv->hw);
 	priv->hw = NULL;
 }
@@ -382,7 +702,11 @@ void pl_netdev_setup(struct net_device *dev)
 
 	dev->netdev_ops = &pl_netdev_ops;
 	dev->ethtool_ops = &pl_ethtool_ops;
+	pl_netdev_set_stat_ops(dev, &pl_stat_ops);
 	dev->needs_free_netdev = true;
+	/* a queue stopped this long with nothing sent: ndo_tx_timeout() */
+	dev->watchdog_timeo = 3 * HZ;
+	INIT_WORK(&priv->reset_work, pl_reset_work);
 	dev->priv_destructor = pl_destructor;
 
 	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |

@@ -139,6 +139,7 @@ struct pl_tx_buf {
 	u16 eop;		/* first buffer: index of the frame's last */
 	u32 bytes;		/* first buffer: bytes on the wire, for BQL */
 	u64 xmit_ns;		/* first buffer: when xmit took it, if traced */
+	bool hwtstamp;		/* first buffer: the skb gets a HW TX stamp */
 };
 
 /**
@@ -209,12 +210,17 @@ struct pl_coalesce {
  * @dmadev: the device to DMA-map for
  * @up: the queues and vectors are set up (pl_up() succeeded)
  * @max_descs: descriptors the NIC takes for one TX frame
- * @num_queues: queues in use
+ * @max_queues: queues the NIC and the net_device have (ethtool -l maximum)
+ * @num_queues: queues in use (ethtool -L combined)
  * @rx_ring_size: RX ring entries (ethtool -G)
  * @tx_ring_size: TX ring entries
  * @coal: interrupt moderation of every queue (ethtool -C)
  * @rss_key: the RSS engine's Toeplitz key (ethtool -X hkey)
  * @rss_indir: the RSS indirection table (ethtool -X equal/weight)
+ * @reset_work: restarts the device after a TX timeout
+ * @tx_timeouts: TX queues the watchdog found stuck
+ * @ts_tx: hardware TX timestamps on (SIOCSHWTSTAMP); written under RTNL
+ * @ts_rx: hardware RX timestamps on
  * @queues: the queues
  */
 struct pl_priv {
@@ -224,12 +230,17 @@ struct pl_priv {
 	struct device *dmadev;
 	bool up;
 	u32 max_descs;
+	u32 max_queues;
 	u32 num_queues;
 	u32 rx_ring_size;
 	u32 tx_ring_size;
 	struct pl_coalesce coal;
 	u8 rss_key[PLHW_RSS_KEY_LEN];
 	u32 rss_indir[PLHW_RSS_INDIR_LEN];
+	struct work_struct reset_work;
+	atomic64_t tx_timeouts;
+	bool ts_tx;
+	bool ts_rx;
 	struct pl_queue queues[PLHW_MAX_QUEUES];
 };
 
@@ -258,12 +269,14 @@ void pl_link_unregister(void);
 /* netdev.c */
 void pl_netdev_setup(struct net_device *dev);
 void pl_queue_counters(struct pl_queue *q, struct pl_queue_counters *c);
-int pl_reconfigure(struct pl_priv *priv, u32 rx_ring_size, u32 tx_ring_size);
+int pl_reconfigure(struct pl_priv *priv, u32 num_queues, u32 rx_ring_size,
+		   u32 tx_ring_size);
 void pl_write_coalesce(struct pl_priv *priv);
 void pl_write_rss(struct pl_priv *priv);
 
 /* rx.c */
-int pl_rx_ring_alloc(struct pl_queue *q, u32 len);
+int pl_rx_ring_alloc(struct pl_queue *q, struct napi_struct *napi, u32 len);
+void pl_rx_ring_move(struct pl_queue *dst, struct pl_queue *src);
 void pl_rx_ring_free(struct pl_queue *q);
 void pl_rx_ring_start(struct pl_queue *q);
 int pl_rx_poll(struct pl_queue *q, int budget);
@@ -272,6 +285,7 @@ void pl_rx_discard(struct pl_queue *q);
 
 /* tx.c */
 int pl_tx_ring_alloc(struct pl_queue *q, u32 len);
+void pl_tx_ring_move(struct pl_queue *dst, struct pl_queue *src);
 void pl_tx_ring_free(struct pl_queue *q);
 void pl_tx_ring_start(struct pl_queue *q);
 int pl_tx_clean(struct pl_queue *q, int budget);
@@ -280,6 +294,13 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev);
 netdev_features_t pl_features_check(struct sk_buff *skb,
 				    struct net_device *dev,
 				    netdev_features_t features);
+
+/* tstamp.c */
+int pl_get_ts_info(struct net_device *dev, struct pl_ts_info *info);
+/* pl_hwtstamp_get(), pl_hwtstamp_set(): in compat.h, which wraps them */
+void pl_rx_hwtstamp(struct pl_queue *q, struct sk_buff *skb, u64 tstamp);
+bool pl_tx_hwtstamp_request(struct pl_queue *q, struct sk_buff *skb);
+void pl_tx_hwtstamp_complete(struct sk_buff *skb, u64 tstamp);
 
 /* ethtool.c */
 extern const struct ethtool_ops pl_ethtool_ops;

@@ -18,7 +18,12 @@
 #include "pktlife.h"
 #include "trace.h"
 
-int pl_rx_ring_alloc(struct pl_queue *q, u32 len)
+/*
+ * Ring memory for queue @q (which may be a staging copy, see
+ * pl_rings_alloc()); the page_pool belongs to @napi, the NAPI of the
+ * queue that will use it.
+ */
+int pl_rx_ring_alloc(struct pl_queue *q, struct napi_struct *napi, u32 len)
 {
 	struct pl_priv *priv = q->priv;
 	struct page_pool_params pp = {
@@ -33,7 +38,7 @@ int pl_rx_ring_alloc(struct pl_queue *q, u32 len)
 	};
 	int err;
 
-	pl_pp_params_owner(&pp, &q->napi, priv->dev, q->index);
+	pl_pp_params_owner(&pp, napi, priv->dev, q->index);
 	q->pp = page_pool_create(&pp);
 	if (IS_ERR(q->pp)) {
 		err = PTR_ERR(q->pp);
@@ -63,6 +68,22 @@ err_destroy_pool:
 	page_pool_destroy(q->pp);
 	q->pp = NULL;
 	return err;
+}
+
+/* Give the ring memory of staging queue @src to @dst, which has none. */
+void pl_rx_ring_move(struct pl_queue *dst, struct pl_queue *src)
+{
+	dst->rx_ring = src->rx_ring;
+	dst->rx_bufs = src->rx_bufs;
+	dst->rx_dma = src->rx_dma;
+	dst->rx_len = src->rx_len;
+	dst->rx_ntc = 0;
+	dst->rx_ntu = 0;
+	dst->pp = src->pp;
+	src->rx_ring = NULL;
+	src->rx_bufs = NULL;
+	src->pp = NULL;
+	src->rx_len = 0;
 }
 
 /* The NIC no longer touches the ring: give every page back. */
@@ -335,6 +356,7 @@ int pl_rx_poll(struct pl_queue *q, int budget)
 		pl_rx_csum(q, skb, status, &good, &bad, &none);
 		pl_rx_hash(q, skb, status, &q->rx_ring[(i + n - 1) & mask]);
 		skb_record_rx_queue(skb, q->index);
+		pl_rx_hwtstamp(q, skb, le64_to_cpu(q->rx_ring[i].tstamp));
 		trace_pl_rx_skb(dev, skb, q->index,
 				le32_to_cpu(q->rx_ring[i].frame_id),
 				le64_to_cpu(q->rx_ring[i].tstamp), n, copied);

@@ -39,6 +39,21 @@ int pl_tx_ring_alloc(struct pl_queue *q, u32 len)
 	return 0;
 }
 
+/* Give the ring memory of staging queue @src to @dst, which has none. */
+void pl_tx_ring_move(struct pl_queue *dst, struct pl_queue *src)
+{
+	dst->tx_ring = src->tx_ring;
+	dst->tx_bufs = src->tx_bufs;
+	dst->tx_dma = src->tx_dma;
+	dst->tx_len = src->tx_len;
+	dst->tx_ntc = 0;
+	dst->tx_ntu = 0;
+	dst->tx_unrung = 0;
+	src->tx_ring = NULL;
+	src->tx_bufs = NULL;
+	src->tx_len = 0;
+}
+
 void pl_tx_ring_free(struct pl_queue *q)
 {
 	struct pl_priv *priv = q->priv;
@@ -190,6 +205,7 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	q->tx_bufs[first].bytes = bytes;
 	q->tx_bufs[first].xmit_ns = trace_pl_tx_complete_enabled() ?
 				    ktime_get_ns() : 0;
+	q->tx_bufs[first].hwtstamp = pl_tx_hwtstamp_request(q, skb);
 
 	skb_tx_timestamp(skb);
 	/* Publish the buffers before the index that covers them; pairs
@@ -276,6 +292,9 @@ int pl_tx_clean(struct pl_queue *q, int budget)
 				     le16_to_cpu(q->tx_ring[eop].nsegs),
 				     le64_to_cpu(q->tx_ring[eop].tstamp),
 				     first->xmit_ns);
+		if (unlikely(first->hwtstamp))
+			pl_tx_hwtstamp_complete(first->skb,
+						le64_to_cpu(q->tx_ring[eop].tstamp));
 		napi_consume_skb(first->skb, budget);
 		first->skb = NULL;
 		ntc = (eop + 1) & mask;

@@ -42,9 +42,12 @@ if ! make -s lint >"$log/lint.log" 2>&1 || [ -s "$log/lint.log" ]; then
 fi
 
 pass=0 fail=0 skip=0
+problems=()
 for k in $kernels; do
 	echo "# kernel $k: $(tools/kernels.sh release "$k")"
-	tools/vm/run --kernel "$k" --timeout 2400 -- "$top/selftests/run.sh" "${tests[@]}" |
+	# stderr too: the VM runner reports splats and timeouts there, and
+	# CI shows only this output.
+	tools/vm/run --kernel "$k" --timeout 2400 -- "$top/selftests/run.sh" "${tests[@]}" 2>&1 |
 		tee "$log/kernel-$k.log"
 	rc=${PIPESTATUS[0]}
 	totals=$(grep -E '^# Totals: pass:' "$log/kernel-$k.log" | tail -n1)
@@ -53,15 +56,26 @@ for k in $kernels; do
 		fail=$((fail + BASH_REMATCH[2]))
 		skip=$((skip + BASH_REMATCH[3]))
 	else
-		echo "# kernel $k: no results (VM exit $rc)"
+		problems+=("# kernel $k: no results (VM exit $rc)")
 		fail=$((fail + 1))
 	fi
+	while IFS= read -r line; do
+		problems+=("# kernel $k: $line")
+	done < <(grep -E '^not ok ' "$log/kernel-$k.log")
 	if [ "$rc" -ne 0 ]; then
-		echo "# kernel $k: VM run failed (exit $rc)"
+		# 3: every test passed but the kernel log has a splat.
+		problems+=("# kernel $k: VM run failed (exit $rc)")
+		while IFS= read -r line; do
+			problems+=("# kernel $k: $line")
+		done < <(sed -n '/^# splat on console:/,$p' "$log/kernel-$k.log" | head -n 40)
 		status=1
 	fi
 done
 
+# Repeated last, where a CI log's tail shows it.
 echo "# make check: $(($(date +%s) - start))s, logs in build/check/"
+for p in "${problems[@]}"; do
+	echo "$p"
+done
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] && [ "$status" -eq 0 ]

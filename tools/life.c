@@ -1132,13 +1132,24 @@ static int resolve_ifname(void)
 	return 0;
 }
 
-static int run_stat(void)
+/* The signals that end a run: Ctrl-C, kill, and the -d alarm. */
+static void stop_signals(sigset_t *set)
 {
-	struct life_bpf *obj = NULL;
-	struct timespec ts;
-	sigset_t oldmask, wait;
-	__u64 start;
-	long tables = 0;
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGALRM);
+}
+
+/*
+ * What every mode does before it follows packets: find the interface, take
+ * the stop signals (blocked, to be waited for; trace mode polls a ring
+ * buffer, which must be woken by them, so unblocks them again), load and
+ * attach the collector.
+ */
+static int life_start(struct life_bpf **objp, bool trace)
+{
+	sigset_t oldmask, stop;
 	int err;
 
 	err = resolve_ifname();
@@ -1150,7 +1161,23 @@ static int run_stat(void)
 			strerror(-err));
 		return err;
 	}
-	err = life_open(&obj, false);
+	if (trace) {
+		stop_signals(&stop);
+		sigprocmask(SIG_UNBLOCK, &stop, NULL);
+	}
+	return life_open(objp, trace);
+}
+
+static int run_stat(void)
+{
+	struct life_bpf *obj = NULL;
+	struct timespec ts;
+	sigset_t wait;
+	__u64 start;
+	long tables = 0;
+	int err;
+
+	err = life_start(&obj, false);
 	if (err)
 		return err;
 
@@ -1158,10 +1185,7 @@ static int run_stat(void)
 	if (env.duration)
 		alarm(env.duration);
 	fprintf(stderr, "pktlife: following packets, Ctrl-C to stop\n");
-	sigemptyset(&wait);
-	sigaddset(&wait, SIGINT);
-	sigaddset(&wait, SIGTERM);
-	sigaddset(&wait, SIGALRM);
+	stop_signals(&wait);
 	while (!exiting) {
 		ts.tv_sec = env.interval;
 		ts.tv_nsec = 0;
@@ -1330,27 +1354,10 @@ static int run_trace(void)
 {
 	struct ring_buffer *rb = NULL;
 	struct life_bpf *obj = NULL;
-	sigset_t oldmask, all;
 	__u64 last_sweep = 0;
 	int err;
 
-	err = resolve_ifname();
-	if (err)
-		return err;
-	err = setup_signals(&oldmask);
-	if (err) {
-		fprintf(stderr, "pktlife: cannot set up signals: %s\n",
-			strerror(-err));
-		return err;
-	}
-	/* ring_buffer__poll() must see signals: unblock them again */
-	sigemptyset(&all);
-	sigaddset(&all, SIGINT);
-	sigaddset(&all, SIGTERM);
-	sigaddset(&all, SIGALRM);
-	sigprocmask(SIG_UNBLOCK, &all, NULL);
-
-	err = life_open(&obj, true);
+	err = life_start(&obj, true);
 	if (err)
 		return err;
 	rb = ring_buffer__new(bpf_map__fd(obj->maps.events), on_event, NULL, NULL);

@@ -67,7 +67,8 @@ static u32 plhw_tx_frame(struct plhw_port *port, struct plhw_txq *txq,
 		}
 		txq->stats[PLHW_STAT_TX_CSUM]++;
 	}
-	plhw_wire_send(port, txq, txq->buf, len, tstamp, id);
+	*id = plhw_wire_ids(port, 1);
+	plhw_wire_send(port, txq, txq->buf, len, tstamp, *id);
 	return 1;
 }
 
@@ -86,6 +87,13 @@ void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq)
 		struct plhw_tx_desc *eop = NULL;
 		u32 n, len, nsegs = 0, id = 0;
 		u64 tstamp = 0, free_at;
+
+		/* A stalled engine fetches nothing until the stall ends. */
+		if (txq->stall_until > plhw_clock()) {
+			hrtimer_start(&txq->timer, ns_to_ktime(txq->stall_until),
+				      HRTIMER_MODE_ABS_SOFT);
+			break;
+		}
 
 		/* Find the frame's EOP; a chain still open waits for more. */
 		for (n = 0; ; n++) {
@@ -129,7 +137,30 @@ void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq)
 		plhw_vec_event(port, txq->index, false);
 }
 
-/* The wire is free again: resume a rate-limited engine. */
+/**
+ * plhw_tx_stall() - stop every TX engine of @port from fetching for @ms
+ * @port: the port
+ * @ms: how long; a queue reset (disable) ends its stall early
+ *
+ * A fault knob: the driver's TX rings fill, its queues stop and, for a
+ * stall longer than the TX watchdog, ndo_tx_timeout() must recover.
+ */
+void plhw_tx_stall(struct plhw_port *port, u32 ms)
+{
+	u64 until = plhw_clock() + (u64)ms * NSEC_PER_MSEC;
+	unsigned int q;
+
+	atomic64_inc(&port->wire.stalls);
+	for (q = 0; q < port->num_queues; q++) {
+		struct plhw_txq *txq = &port->txq[q];
+
+		spin_lock_bh(&txq->lock);
+		txq->stall_until = until;
+		spin_unlock_bh(&txq->lock);
+	}
+}
+
+/* The wire is free again, or a stall is over: resume the engine. */
 enum hrtimer_restart plhw_txq_timer(struct hrtimer *timer)
 {
 	struct plhw_txq *txq = container_of(timer, struct plhw_txq, timer);

@@ -23,24 +23,32 @@ static DEFINE_MUTEX(plhw_cable_lock);
 
 /* --- interrupt vectors --------------------------------------------------- */
 
+/* Call @v's handler, if it has one, in whatever context we are in. */
+static void plhw_irq_call(struct plhw_vec *v)
+{
+	plhw_irq_handler_t handler;
+	unsigned long flags;
+	void *data;
+
+	spin_lock_irqsave(&v->lock, flags);
+	handler = v->handler;
+	data = v->data;
+	spin_unlock_irqrestore(&v->lock, flags);
+	if (handler)
+		handler(data);
+}
+
 /*
- * Deliver an interrupt of @v.  Handlers run with bottom halves disabled,
- * so that the NAPI they schedule runs when we re-enable them, as at the
- * end of a hardware interrupt; that also makes the call an RCU read-side
- * section, which plhw_free_irq() waits for.
+ * Deliver an interrupt of @v from process or softirq context (a doorbell
+ * write, an unmask, the DMA engine).  Handlers run with bottom halves
+ * disabled, so that the NAPI they schedule runs when we re-enable them, as
+ * at the end of a hardware interrupt; that also makes the call an RCU
+ * read-side section, which plhw_free_irq() waits for.
  */
 static void plhw_irq(struct plhw_vec *v)
 {
-	plhw_irq_handler_t handler;
-	void *data;
-
 	local_bh_disable();
-	spin_lock(&v->lock);
-	handler = v->handler;
-	data = v->data;
-	spin_unlock(&v->lock);
-	if (handler)
-		handler(data);
+	plhw_irq_call(v);
 	local_bh_enable();
 }
 
@@ -65,18 +73,26 @@ static bool plhw_vec_fire_locked(struct plhw_vec *v)
 	return true;
 }
 
+/*
+ * The moderation timer is a hard hrtimer: it expires in hardirq context,
+ * like the timer of a real NIC raising MSI-X, so the interrupt comes when
+ * rx-usecs says and not when softirq processing gets to it (under load a
+ * soft hrtimer ran hundreds of microseconds late).  The handler runs right
+ * here, in hardirq context; the NAPI it schedules runs at irq exit.
+ */
 static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
 {
 	struct plhw_vec *v = container_of(timer, struct plhw_vec, timer);
+	unsigned long flags;
 	bool fire;
 
-	spin_lock_bh(&v->lock);
+	spin_lock_irqsave(&v->lock, flags);
 	v->armed = false;
 	fire = plhw_vec_fire_locked(v);
-	spin_unlock_bh(&v->lock);
+	spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
-		plhw_irq(v);
+		plhw_irq_call(v);
 	return HRTIMER_NORESTART;
 }
 
@@ -94,9 +110,10 @@ void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 {
 	struct plhw_vec *v = &port->vec[vec];
 	u32 usecs, frames, events;
+	unsigned long flags;
 	bool fire = false;
 
-	spin_lock_bh(&v->lock);
+	spin_lock_irqsave(&v->lock, flags);
 	if (!v->first_ns)
 		v->first_ns = plhw_clock();
 	if (rx) {
@@ -115,11 +132,11 @@ void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 	} else if (!v->armed && !v->masked) {
 		v->armed = true;
 		hrtimer_start(&v->timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
-			      HRTIMER_MODE_REL_SOFT);
+			      HRTIMER_MODE_REL_HARD);
 	} else if (v->masked) {
 		v->pending = true;
 	}
-	spin_unlock_bh(&v->lock);
+	spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
 		plhw_irq(v);
@@ -128,12 +145,13 @@ void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 static void plhw_link_event(struct plhw_port *port)
 {
 	struct plhw_vec *v = &port->vec[PLHW_VEC_MISC];
+	unsigned long flags;
 	bool fire;
 
-	spin_lock_bh(&v->lock);
+	spin_lock_irqsave(&v->lock, flags);
 	v->cause |= PLHW_CAUSE_LINK;
 	fire = plhw_vec_fire_locked(v);
-	spin_unlock_bh(&v->lock);
+	spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
 		plhw_irq(v);
@@ -141,13 +159,15 @@ static void plhw_link_event(struct plhw_port *port)
 
 static void plhw_vec_unmask(struct plhw_vec *v, bool unmask)
 {
+	unsigned long flags;
 	bool fire = false;
 
-	spin_lock_bh(&v->lock);
+	/* irqsave: the handler writes this register, in hardirq context too */
+	spin_lock_irqsave(&v->lock, flags);
 	v->masked = !unmask;
 	if (unmask && v->pending)
 		fire = plhw_vec_fire_locked(v);
-	spin_unlock_bh(&v->lock);
+	spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
 		plhw_irq(v);
@@ -161,9 +181,9 @@ int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
 	if (vec >= PLHW_NUM_VECS)
 		return -EINVAL;
 	v = &hw->vec[vec];
-	spin_lock_bh(&v->lock);
+	spin_lock_irq(&v->lock);
 	if (v->handler) {
-		spin_unlock_bh(&v->lock);
+		spin_unlock_irq(&v->lock);
 		return -EBUSY;
 	}
 	v->handler = handler;
@@ -171,7 +191,7 @@ int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
 	v->masked = true;
 	v->pending = false;
 	v->cause = 0;
-	spin_unlock_bh(&v->lock);
+	spin_unlock_irq(&v->lock);
 	return 0;
 }
 
@@ -180,12 +200,15 @@ void plhw_free_irq(struct plhw_port *hw, unsigned int vec)
 {
 	struct plhw_vec *v = &hw->vec[vec];
 
-	spin_lock_bh(&v->lock);
+	spin_lock_irq(&v->lock);
 	v->handler = NULL;
 	v->masked = true;
-	spin_unlock_bh(&v->lock);
+	spin_unlock_irq(&v->lock);
 	hrtimer_cancel(&v->timer);
-	/* plhw_irq() calls handlers with BHs off: wait for any such call. */
+	/*
+	 * plhw_irq() calls handlers with BHs off, the timer with IRQs off:
+	 * either is an RCU read-side section, so this waits for any such call.
+	 */
 	synchronize_rcu();
 	v->armed = false;
 }
@@ -235,6 +258,16 @@ static u64 plhw_stat(struct plhw_port *port, unsigned int n)
 		return atomic64_read(&port->wire.corrupted);
 	if (n == PLHW_STAT_WIRE_DROPPED)
 		return atomic64_read(&port->wire.dropped);
+	if (n == PLHW_STAT_WIRE_LOST)
+		return atomic64_read(&port->wire.lost);
+	if (n == PLHW_STAT_WIRE_DUPLICATED)
+		return atomic64_read(&port->wire.duplicated);
+	if (n == PLHW_STAT_WIRE_REORDERED)
+		return atomic64_read(&port->wire.reordered);
+	if (n == PLHW_STAT_WIRE_DELAYED)
+		return atomic64_read(&port->wire.delayed);
+	if (n == PLHW_STAT_TX_STALLS)
+		return atomic64_read(&port->wire.stalls);
 	for (q = 0; q < port->num_queues; q++)
 		sum += READ_ONCE(port->txq[q].stats[n]) +
 		       READ_ONCE(port->rxq[q].stats[n]);
@@ -247,6 +280,7 @@ static void plhw_txq_enable(struct plhw_txq *txq, bool on)
 	txq->enabled = on && txq->len;
 	txq->head = 0;
 	txq->tail = 0;
+	txq->stall_until = 0;	/* a reset ends a stall */
 	txq->ring = txq->enabled ? plhw_dma_va(txq->base) : NULL;
 	spin_unlock_bh(&txq->lock);
 	if (!on)
@@ -273,6 +307,7 @@ static u32 plhw_read_queue(struct plhw_port *port, unsigned int q, u32 reg)
 	struct plhw_txq *txq = &port->txq[q];
 	struct plhw_rxq *rxq = &port->rxq[q];
 	struct plhw_vec *v = &port->vec[q];
+	unsigned long flags;
 	u32 val;
 
 	switch (reg) {
@@ -311,10 +346,11 @@ static u32 plhw_read_queue(struct plhw_port *port, unsigned int q, u32 reg)
 	case PLHW_IRQ_TX_FRAMES:
 		return v->tx_frames;
 	case PLHW_IRQ_CAUSE:
-		spin_lock_bh(&v->lock);
+		/* read by the interrupt handler, in hardirq context too */
+		spin_lock_irqsave(&v->lock, flags);
 		val = v->cause;
 		v->cause = 0;
-		spin_unlock_bh(&v->lock);
+		spin_unlock_irqrestore(&v->lock, flags);
 		return val;
 	}
 	return 0;
@@ -387,6 +423,7 @@ static void plhw_write_queue(struct plhw_port *port, unsigned int q,
 
 u32 plhw_readl(struct plhw_port *hw, u32 reg)
 {
+	unsigned long flags;
 	u64 now;
 	u32 val;
 
@@ -444,10 +481,10 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 	case PLHW_REG_CLOCK_HI:
 		return READ_ONCE(hw->clock_hi);
 	case PLHW_REG_MISC_CAUSE:
-		spin_lock_bh(&hw->vec[PLHW_VEC_MISC].lock);
+		spin_lock_irqsave(&hw->vec[PLHW_VEC_MISC].lock, flags);
 		val = hw->vec[PLHW_VEC_MISC].cause;
 		hw->vec[PLHW_VEC_MISC].cause = 0;
-		spin_unlock_bh(&hw->vec[PLHW_VEC_MISC].lock);
+		spin_unlock_irqrestore(&hw->vec[PLHW_VEC_MISC].lock, flags);
 		return val;
 	default:
 		return 0;
@@ -526,7 +563,7 @@ static struct plhw_port *plhw_port_alloc(void)
 		kfree(port);
 		return ERR_PTR(err);
 	}
-	port->num_queues = 1;
+	port->num_queues = PLHW_MAX_QUEUES;
 	spin_lock_init(&port->ctrl_lock);
 	for (q = 0; q < PLHW_MAX_QUEUES; q++) {
 		struct plhw_txq *txq = &port->txq[q];
@@ -552,7 +589,7 @@ static struct plhw_port *plhw_port_alloc(void)
 		spin_lock_init(&v->lock);
 		v->port = port;
 		v->index = q;
-		hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+		hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 		v->timer.function = plhw_vec_timer;
 		v->masked = true;
 	}

@@ -62,6 +62,7 @@ struct plhw_txq {
 	u32 head;
 	u32 tail;
 	bool enabled;
+	u64 stall_until;		/* fault: fetch nothing until then */
 	u8 *buf;			/* the frame being sent */
 	u8 *seg;			/* the TSO segment being cut */
 	struct hrtimer timer;		/* resumes a rate-limited engine */
@@ -95,12 +96,24 @@ struct plhw_wire {
 	u32 nr_frames;
 	struct hrtimer timer;		/* delivers the first of frames */
 	u64 free_at;			/* the wire is busy until then (rate) */
+	u64 last_arrive;		/* of the last frame sent in order */
 	u32 latency_us;			/* debugfs knobs */
 	u32 rate_mbit;
+	u32 jitter_us;			/* extra delay, 0..jitter_us, in order */
+	u32 drop_ppm;			/* fault probabilities, per million */
+	u32 corrupt_ppm;
+	u32 dup_ppm;
+	u32 reorder_ppm;
+	u32 reorder_us;			/* how long a reordered frame is held */
 	atomic_t corrupt;		/* frames still to corrupt */
 	atomic_t next_id;
-	atomic64_t corrupted;
-	atomic64_t dropped;
+	atomic64_t corrupted;		/* fault counters: what was done */
+	atomic64_t dropped;		/* frames the wire could not hold */
+	atomic64_t lost;		/* dropped by drop_ppm */
+	atomic64_t duplicated;
+	atomic64_t reordered;
+	atomic64_t delayed;		/* arrived after more than latency_us */
+	atomic64_t stalls;		/* TX engine stalls (stall_ms) */
 };
 
 struct plhw_port {
@@ -158,11 +171,20 @@ u16 plhw_csum_check(const u8 *frame, u32 len);
 int plhw_tso(struct plhw_port *port, struct plhw_txq *txq, u32 len,
 	     u32 mss, u32 hdr_len, u64 *tstamp, u32 *first_id);
 
+void plhw_tx_stall(struct plhw_port *port, u32 ms);
+
 /* wire.c */
 void plhw_wire_init(struct plhw_wire *wire);
 void plhw_wire_stop(struct plhw_wire *wire);
+u32 plhw_wire_ids(struct plhw_port *port, u32 n);
 void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
-		    u32 len, u64 *tstamp, u32 *id);
+		    u32 len, u64 *tstamp, u32 id);
+
+/* The id @i frames after @id: the port byte stays, the count wraps. */
+static inline u32 plhw_wire_id(u32 id, u32 i)
+{
+	return (id & 0xff000000) | ((id + i) & 0xffffff);
+}
 
 /* debugfs.c */
 void plhw_debugfs_init(void);

@@ -184,12 +184,12 @@ int plhw_tso(struct plhw_port *port, struct plhw_txq *txq, u32 len,
 	if (nsegs > PLHW_TSO_MAX_SEGS)
 		return -EINVAL;
 	seq0 = ntohl(th->seq);
+	*first_id = plhw_wire_ids(port, nsegs);
 	for (i = 0, off = 0; i < nsegs; i++, off += mss) {
 		u32 plen = min(mss, payload - off);
 		u32 seg_len = hdr_len + plen;
 		struct tcphdr *sth = (struct tcphdr *)(seg + l4);
 		__wsum csum;
-		u32 id;
 
 		memcpy(seg, frame, hdr_len);
 		memcpy(seg + hdr_len, frame + hdr_len + off, plen);
@@ -230,9 +230,8 @@ int plhw_tso(struct plhw_port *port, struct plhw_txq *txq, u32 len,
 						       IPPROTO_TCP, csum);
 		}
 
-		plhw_wire_send(port, txq, seg, seg_len, tstamp, &id);
-		if (!i)
-			*first_id = id;
+		plhw_wire_send(port, txq, seg, seg_len, tstamp,
+			       plhw_wire_id(*first_id, i));
 	}
 	txq->stats[PLHW_STAT_TX_TSO_SEGS] += nsegs;
 	return nsegs;

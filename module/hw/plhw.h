@@ -70,6 +70,11 @@ enum plhw_stat {
 	PLHW_STAT_RX_CSUM_NONE,
 	PLHW_STAT_WIRE_CORRUPTED, /* frames this port sent corrupted (test knob) */
 	PLHW_STAT_WIRE_DROPPED,	/* frames the wire could not hold */
+	PLHW_STAT_WIRE_LOST,	/* fault knobs: frames lost on the wire */
+	PLHW_STAT_WIRE_DUPLICATED, /* ... delivered twice */
+	PLHW_STAT_WIRE_REORDERED, /* ... held back for others to overtake */
+	PLHW_STAT_WIRE_DELAYED,	/* ... arriving later than the latency */
+	PLHW_STAT_TX_STALLS,	/* TX engine stalls (stall_ms knob) */
 	PLHW_NUM_STATS
 };
 
