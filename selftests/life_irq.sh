@@ -20,8 +20,10 @@
 # receiving port (-D rx -i plbN) in RCV. Every request must have an irq
 # stage.
 #
-# The moderation timer is a soft hrtimer: on a slow (TCG) guest it runs
-# hundreds of us late, so the interrupt really comes later than rx-usecs.
+# The moderation timer is a hard hrtimer, but under TCG the guest's only
+# clock event device is the emulated LAPIC timer (QEMU's TCG has no TSC
+# deadline timer), which fires 60-300 us late, so the interrupt really
+# comes later than rx-usecs.
 # The reference is therefore what happened, recorded independently with
 # ftrace (mono clock, the clock of the NIC timestamps): for each frame,
 # pktlife:pl_hw_rx_write's arrive= to the next pktlife:pl_hw_irq with RX

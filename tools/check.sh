@@ -35,6 +35,16 @@ for k in $kernels; do
 		exit 1
 	fi
 done
+# The kernel's YNL CLI and netdev spec, for qstats.sh (from the kernel's
+# own source, at run time: never copied into the repo).
+if ! tools/kernel-script.sh build/kernel-scripts tools/net/ynl \
+	Documentation/netlink/specs/netdev.yaml \
+	Documentation/netlink/genetlink.yaml \
+	Documentation/netlink/genetlink-legacy.yaml >"$log/ynl.log" 2>&1; then
+	cat "$log/ynl.log"
+	echo "# cannot extract the kernel's YNL CLI"
+	exit 1
+fi
 if ! make -s lint >"$log/lint.log" 2>&1 || [ -s "$log/lint.log" ]; then
 	cat "$log/lint.log"
 	echo "# checkpatch --strict is not clean"
