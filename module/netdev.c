@@ -391,6 +391,8 @@ int pl_reconfigure(struct pl_priv *priv, u32 num_queues, u32 rx_ring_size,
 	next = pl_rings_alloc(priv, num_queues, rx_ring_size, tx_ring_size);
 	if (IS_ERR(next))
 		return PTR_ERR(next);
+	/* TX completions must not wake the queues stopped here */
+	WRITE_ONCE(priv->up, false);
 	/* the watchdog leaves the stopped queues alone while detached */
 	netif_device_detach(dev);
 	/* and no xmit is still running: it takes each queue's lock */

@@ -51,11 +51,15 @@ fi
 
 # The python tests' pair, connectivity checked both ways (which also leaves
 # the neighbours resolved: ping.py allows its pings 0.5 s, and the first
-# ARP and ND exchange may take longer under TCG).
+# ARP and ND exchange may take longer under TCG).  Four combined channels
+# on both ends, as a multi-queue NIC has (a pair starts with one): the
+# queue and RSS tests need several.
 setup_py()
 {
 	ip netns add $rns &&
 	ip link add name plup0 type pktlife peer name plup1 netns $rns &&
+	ethtool -L plup0 combined 4 &&
+	ip netns exec $rns ethtool -L plup1 combined 4 &&
 	ip addr add 192.0.2.1/24 dev plup0 &&
 	ip -6 addr add 2001:db8::1/64 dev plup0 nodad &&
 	ip link set plup0 up &&

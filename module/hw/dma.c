@@ -140,17 +140,18 @@ void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq)
 /**
  * plhw_tx_stall() - stop every TX engine of @port from fetching for @ms
  * @port: the port
- * @ms: how long; a queue reset (disable) ends its stall early
+ * @ms: how long (0 ends a stall); a queue reset (disable) ends it early
  *
  * A fault knob: the driver's TX rings fill, its queues stop and, for a
  * stall longer than the TX watchdog, ndo_tx_timeout() must recover.
  */
 void plhw_tx_stall(struct plhw_port *port, u32 ms)
 {
-	u64 until = plhw_clock() + (u64)ms * NSEC_PER_MSEC;
+	u64 until = ms ? plhw_clock() + (u64)ms * NSEC_PER_MSEC : 0;
 	unsigned int q;
 
-	atomic64_inc(&port->wire.stalls);
+	if (ms)
+		atomic64_inc(&port->wire.stalls);
 	for (q = 0; q < port->num_queues; q++) {
 		struct plhw_txq *txq = &port->txq[q];
 
