@@ -295,6 +295,14 @@ netdev_features_t pl_features_check(struct sk_buff *skb,
 				    struct net_device *dev,
 				    netdev_features_t features);
 
+/* phy.c */
+int pl_get_link_ksettings(struct net_device *dev,
+			  struct ethtool_link_ksettings *cmd);
+int pl_set_link_ksettings(struct net_device *dev,
+			  const struct ethtool_link_ksettings *cmd);
+int pl_get_link_ext_state(struct net_device *dev,
+			  struct ethtool_link_ext_state_info *info);
+
 /* tstamp.c */
 int pl_get_ts_info(struct net_device *dev, struct pl_ts_info *info);
 /* pl_hwtstamp_get(), pl_hwtstamp_set(): in compat.h, which wraps them */

@@ -16,7 +16,7 @@
 #         given in the environment as drivers/net/README.rst says
 #   *.sh  net/forwarding/lib.sh tests: NETIFS p1..p6 = three pairs in this
 #         netns (p1-p2, p3-p4, p5-p6 cabled), on the command line;
-#         NETIF_NO_CABLE a device whose peer is down
+#         NETIF_NO_CABLE a device whose end of the cable is pulled out
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,12 +74,14 @@ setup_py()
 
 setup_sh()
 {
-	local i
+	local i bus
 
 	for i in 1 3 5 7; do
 		ip link add name "plfw$i" type pktlife peer name "plfw$((i + 1))" || return 1
 	done
-	# plfw7 has no link partner: its peer stays down.
+	# plfw7 has no cable: its end is pulled out (the NIC's cable knob).
+	bus=$(ethtool -i plfw7 | awk '$1 == "bus-info:" { print $2 }')
+	echo 0 >"/sys/kernel/debug/pktlife/$bus/cable" || return 1
 	ip link set plfw7 up
 }
 

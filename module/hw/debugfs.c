@@ -15,6 +15,7 @@
  *   reorder_ppm   held back reorder_us, for later frames to overtake
  *   reorder_us
  *   stall_ms    (write) the TX engines fetch nothing for N ms
+ *   cable       1: this end of the cable is plugged in; 0: pulled out
  *
  * Each fault is counted in the port's hw_wire_* / hw_tx_stalls counters.
  */
@@ -46,6 +47,25 @@ static int plhw_stall_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(plhw_stall_fops, NULL, plhw_stall_set, "%llu\n");
 
+/* cable: 1 this end of the cable is plugged in, 0 it is pulled out */
+static int plhw_cable_get(void *data, u64 *val)
+{
+	struct plhw_port *port = data;
+
+	*val = !READ_ONCE(port->unplugged);
+	return 0;
+}
+
+static int plhw_cable_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	plhw_cable_plug(data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(plhw_cable_fops, plhw_cable_get, plhw_cable_set,
+			 "%llu\n");
+
 void plhw_debugfs_port_add(struct plhw_port *port)
 {
 	struct dentry *dir;
@@ -61,6 +81,7 @@ void plhw_debugfs_port_add(struct plhw_port *port)
 	debugfs_create_u32("reorder_ppm", 0600, dir, &port->wire.reorder_ppm);
 	debugfs_create_u32("reorder_us", 0600, dir, &port->wire.reorder_us);
 	debugfs_create_file_unsafe("stall_ms", 0200, dir, port, &plhw_stall_fops);
+	debugfs_create_file_unsafe("cable", 0600, dir, port, &plhw_cable_fops);
 	port->debugfs = dir;
 }
 

@@ -217,36 +217,57 @@ void plhw_free_irq(struct plhw_port *hw, unsigned int vec)
 
 bool plhw_link_is_up(struct plhw_port *port)
 {
-	struct plhw_port *peer;
-	bool up;
-
-	rcu_read_lock();
-	peer = rcu_dereference(port->peer);
-	up = peer && (READ_ONCE(port->ctrl) & PLHW_CTRL_ENABLE) &&
-	     (READ_ONCE(peer->ctrl) & PLHW_CTRL_ENABLE);
-	rcu_read_unlock();
-	return up;
+	return plhw_phy_status(port) & PLHW_PHY_LINK;
 }
 
-static void plhw_write_ctrl(struct plhw_port *port, u32 val)
-{
-	struct plhw_port *peer;
-	bool was, is;
+enum plhw_port_field {
+	PLHW_PORT_CTRL,
+	PLHW_PORT_PHY,
+	PLHW_PORT_CABLE,
+};
 
+/*
+ * Change what the link of @port depends on, and raise the link interrupt
+ * of each end whose link came up, went down or changed speed.
+ */
+static void plhw_port_update(struct plhw_port *port,
+			     enum plhw_port_field field, u32 val)
+{
+	u32 mask = PLHW_PHY_LINK | PLHW_PHY_SPEED;
+	struct plhw_port *peer;
+	u32 was, peer_was = 0;
+
+	/* one change at a time on a cable: the before and after are ours */
 	mutex_lock(&plhw_cable_lock);
 	peer = rcu_dereference_protected(port->peer,
 					 lockdep_is_held(&plhw_cable_lock));
-	was = plhw_link_is_up(port);
+	was = plhw_phy_status(port);
+	if (peer)
+		peer_was = plhw_phy_status(peer);
 	spin_lock_bh(&port->ctrl_lock);
-	WRITE_ONCE(port->ctrl, val);
-	spin_unlock_bh(&port->ctrl_lock);
-	is = plhw_link_is_up(port);
-	if (was != is) {
-		plhw_link_event(port);
-		if (peer)
-			plhw_link_event(peer);
+	switch (field) {
+	case PLHW_PORT_CTRL:
+		WRITE_ONCE(port->ctrl, val);
+		break;
+	case PLHW_PORT_PHY:
+		WRITE_ONCE(port->phy_ctrl, plhw_phy_ctrl(val));
+		break;
+	case PLHW_PORT_CABLE:
+		WRITE_ONCE(port->unplugged, !val);
+		break;
 	}
+	spin_unlock_bh(&port->ctrl_lock);
+	if ((plhw_phy_status(port) ^ was) & mask)
+		plhw_link_event(port);
+	if (peer && ((plhw_phy_status(peer) ^ peer_was) & mask))
+		plhw_link_event(peer);
 	mutex_unlock(&plhw_cable_lock);
+}
+
+/* The cable knob: plug this end of the cable in, or pull it out. */
+void plhw_cable_plug(struct plhw_port *port, bool in)
+{
+	plhw_port_update(port, PLHW_PORT_CABLE, in);
 }
 
 static u64 plhw_stat(struct plhw_port *port, unsigned int n)
@@ -472,6 +493,12 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 		return PLHW_TX_MAX_DESCS;
 	case PLHW_REG_TSO_MAX_SEGS:
 		return PLHW_TSO_MAX_SEGS;
+	case PLHW_REG_PHY_SUPPORTED:
+		return plhw_phy_supported();
+	case PLHW_REG_PHY_CTRL:
+		return READ_ONCE(hw->phy_ctrl);
+	case PLHW_REG_PHY_STATUS:
+		return plhw_phy_status(hw);
 	case PLHW_REG_MISC_MASK:
 		return READ_ONCE(hw->vec[PLHW_VEC_MISC].masked);
 	case PLHW_REG_CLOCK_LO:
@@ -519,7 +546,9 @@ void plhw_writel(struct plhw_port *hw, u32 reg, u32 val)
 		return;
 	}
 	if (reg == PLHW_REG_CTRL)
-		plhw_write_ctrl(hw, val);
+		plhw_port_update(hw, PLHW_PORT_CTRL, val);
+	else if (reg == PLHW_REG_PHY_CTRL)
+		plhw_port_update(hw, PLHW_PORT_PHY, val);
 	else if (reg == PLHW_REG_MISC_MASK)
 		plhw_vec_unmask(&hw->vec[PLHW_VEC_MISC], !val);
 }
@@ -565,6 +594,7 @@ static struct plhw_port *plhw_port_alloc(void)
 	}
 	port->num_queues = PLHW_MAX_QUEUES;
 	spin_lock_init(&port->ctrl_lock);
+	plhw_phy_init(port);
 	for (q = 0; q < PLHW_MAX_QUEUES; q++) {
 		struct plhw_txq *txq = &port->txq[q];
 

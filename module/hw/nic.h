@@ -13,6 +13,7 @@
 #ifndef _PLHW_NIC_H
 #define _PLHW_NIC_H
 
+#include <linux/bitfield.h>
 #include <linux/hrtimer.h>
 #include <linux/io.h>
 #include <linux/list.h>
@@ -120,8 +121,10 @@ struct plhw_port {
 	struct platform_device *pdev;
 	int id;
 	struct plhw_port __rcu *peer;	/* the other end of the cable */
-	spinlock_t ctrl_lock;		/* protects ctrl */
+	spinlock_t ctrl_lock;		/* protects ctrl, phy_ctrl, unplugged */
 	u32 ctrl;
+	u32 phy_ctrl;			/* PLHW_REG_PHY_CTRL */
+	bool unplugged;			/* this end of the cable is out */
 	u32 num_queues;
 	u32 clock_hi;			/* latched by reading CLOCK_LO */
 	u32 stat_hi[PLHW_NUM_STATS];	/* latched by reading STAT_LO */
@@ -172,6 +175,15 @@ int plhw_tso(struct plhw_port *port, struct plhw_txq *txq, u32 len,
 	     u32 mss, u32 hdr_len, u64 *tstamp, u32 *first_id);
 
 void plhw_tx_stall(struct plhw_port *port, u32 ms);
+
+/* phy.c */
+u32 plhw_phy_status(struct plhw_port *port);
+u32 plhw_phy_ctrl(u32 val);
+void plhw_phy_init(struct plhw_port *port);
+u32 plhw_phy_supported(void);
+
+/* nic.c */
+void plhw_cable_plug(struct plhw_port *port, bool in);
 
 /* wire.c */
 void plhw_wire_init(struct plhw_wire *wire);

@@ -42,6 +42,36 @@ struct plhw_port;
 #define PLHW_REG_MISC_CAUSE	0x0020	/* ro, read to clear: PLHW_CAUSE_LINK */
 #define PLHW_REG_MISC_MASK	0x0024	/* rw, 1 = the link vector is masked */
 #define PLHW_REG_TSO_MAX_SEGS	0x0028	/* ro, segments per TSO frame, max */
+/* The PHY: speeds as PLHW_SPEED_* bit masks, autonegotiation (phy.c) */
+#define PLHW_REG_PHY_SUPPORTED	0x002c	/* ro, speeds the PHY has */
+#define PLHW_REG_PHY_CTRL	0x0030	/* rw */
+#define  PLHW_PHY_AUTONEG	BIT(31)	/* negotiate; else the forced speed */
+#define  PLHW_PHY_ADV		GENMASK(7, 0)	/* speeds advertised */
+#define  PLHW_PHY_FORCE		GENMASK(11, 8)	/* forced speed, PLHW_SPEED_* */
+#define PLHW_REG_PHY_STATUS	0x0034	/* ro */
+#define  PLHW_PHY_LINK		BIT(31)	/* = PLHW_STATUS_LINK */
+#define  PLHW_PHY_SPEED		GENMASK(3, 0)	/* with LINK: the speed */
+#define  PLHW_PHY_LP_ADV	GENMASK(15, 8)	/* partner's advertised speeds */
+#define  PLHW_PHY_STATE		GENMASK(19, 16)	/* PLHW_PHY_STATE_*, no LINK */
+
+enum plhw_speed {
+	PLHW_SPEED_1G,		/* 1000baseT/Full */
+	PLHW_SPEED_10G,		/* 10000baseT/Full */
+	PLHW_SPEED_25G,		/* 25000baseCR/Full */
+	PLHW_SPEED_100G,	/* 100000baseCR4/Full */
+	PLHW_NUM_SPEEDS
+};
+
+/* Why the link is down (PLHW_PHY_STATE). */
+enum plhw_phy_state {
+	PLHW_PHY_STATE_UP,
+	PLHW_PHY_STATE_DISABLED,	/* this port is not enabled */
+	PLHW_PHY_STATE_NO_CABLE,	/* this end's cable is out */
+	PLHW_PHY_STATE_NO_PARTNER,	/* autoneg: nobody at the other end */
+	PLHW_PHY_STATE_NO_PARTNER_FORCED, /* forced: nobody at that speed */
+	PLHW_PHY_STATE_NO_COMMON,	/* autoneg: no speed in common */
+};
+
 /* rw, the RSS engine's Toeplitz key: bytes 4n..4n+3, the first the MSB */
 #define PLHW_REG_RSS_KEY(n)	(0x0080 + 4 * (n))
 #define PLHW_RSS_KEY_LEN	40
