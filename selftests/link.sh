@@ -53,6 +53,17 @@ ping_ok()
 	ip netns exec "$NSA" ping -q -c 2 -i 0.2 -W 2 $IPB >/dev/null
 }
 
+# is_carrier NS DEV 0|1 / is_speed NS DEV SPEED: for slowwait
+is_carrier()
+{
+	[ "$(carrier "$1" "$2")" = "$3" ]
+}
+
+is_speed()
+{
+	[ "$(field "$1" "$2" Speed)" = "$3" ]
+}
+
 both_speeds() # "SPEED_A SPEED_B" once the link has settled
 {
 	echo "$(field "$NSA" pla Speed) $(field "$NSB" plb Speed)"
@@ -72,7 +83,7 @@ log_test "default: autoneg, every speed advertised, link at 100000 Mb/s full dup
 RET=0
 ip netns exec "$NSB" ethtool -s plb speed 25000 autoneg on
 check_err $? "ethtool -s plb speed 25000 autoneg on"
-slowwait 5 sh -c "[ \"\$(ip netns exec $NSA ethtool pla | grep -c 'Speed: 25000Mb/s')\" = 1 ]"
+slowwait 5 is_speed "$NSA" pla 25000Mb/s
 check_eq "$(both_speeds)" "25000Mb/s 25000Mb/s" "speeds of pla and plb"
 check_eq "$(modes "$NSB" plb 'Advertised link modes')" 25000baseCR/Full "plb advertises"
 check_eq "$(modes "$NSA" pla 'Link partner advertised link modes')" 25000baseCR/Full "pla sees"
@@ -83,7 +94,7 @@ log_test "advertise: the highest speed both advertise (25000), the partner's adv
 RET=0
 ip netns exec "$NSA" ethtool -s pla speed 10000 autoneg off
 check_err $? "ethtool -s pla speed 10000 autoneg off"
-slowwait 5 sh -c "[ \"\$(ip netns exec $NSB ethtool plb | grep -c 'Speed: 10000Mb/s')\" = 1 ]"
+slowwait 5 is_speed "$NSB" plb 10000Mb/s
 check_eq "$(both_speeds)" "10000Mb/s 10000Mb/s" "speeds"
 check_eq "$(field "$NSA" pla Auto-negotiation)" off "pla autoneg"
 ping_ok
@@ -93,13 +104,13 @@ log_test "parallel detection: pla forced to 10000, plb negotiating: up at 10000"
 RET=0
 ip netns exec "$NSB" ethtool -s plb speed 1000 autoneg off
 check_err $? "ethtool -s plb speed 1000 autoneg off"
-slowwait 5 sh -c "[ \"\$(ip netns exec $NSA cat /sys/class/net/pla/carrier)\" = 0 ]"
+slowwait 5 is_carrier "$NSA" pla 0
 check_eq "$(carrier "$NSA" pla) $(carrier "$NSB" plb)" "0 0" "carrier of pla and plb"
 check_eq "$(field "$NSA" pla 'Link detected')" "no (Autoneg, No partner detected during force mode)" "pla link"
 ping_ok
 check_fail $? "ping without a link"
 ip netns exec "$NSB" ethtool -s plb speed 10000 autoneg off
-slowwait 5 sh -c "[ \"\$(ip netns exec $NSA cat /sys/class/net/pla/carrier)\" = 1 ]"
+slowwait 5 is_carrier "$NSA" pla 1
 ping_ok
 check_err $? "ping once both are at 10000"
 log_test "forced 10000 against 1000: no link, and ethtool says why; same speed: up"
@@ -107,7 +118,7 @@ log_test "forced 10000 against 1000: no link, and ethtool says why; same speed: 
 RET=0
 ip netns exec "$NSA" ethtool -s pla speed 1000 autoneg on
 ip netns exec "$NSB" ethtool -s plb speed 25000 autoneg on
-slowwait 5 sh -c "[ \"\$(ip netns exec $NSA cat /sys/class/net/pla/carrier)\" = 0 ]"
+slowwait 5 is_carrier "$NSA" pla 0
 check_eq "$(carrier "$NSA" pla)" 0 "pla carrier"
 check_eq "$(field "$NSA" pla 'Link detected' | cut -d, -f1)" "no (Autoneg" "pla link"
 check_eq "$(modes "$NSA" pla 'Link partner advertised link modes')" 25000baseCR/Full "pla sees"
@@ -116,14 +127,14 @@ log_test "negotiating without a common speed: no link"
 RET=0
 ip netns exec "$NSA" ethtool -s pla speed 100000 autoneg on
 ip netns exec "$NSB" ethtool -s plb speed 100000 autoneg on
-slowwait 5 sh -c "[ \"\$(ip netns exec $NSA cat /sys/class/net/pla/carrier)\" = 1 ]"
+slowwait 5 is_carrier "$NSA" pla 1
 dbg=$(pl_dbg_dir "$NSA" pla) || { echo "# no debugfs for pla"; exit $KSFT_FAIL; }
 echo 0 >"$dbg/cable"
-slowwait 5 sh -c "[ \"\$(ip netns exec $NSA cat /sys/class/net/pla/carrier)\" = 0 ]"
+slowwait 5 is_carrier "$NSA" pla 0
 check_eq "$(field "$NSA" pla 'Link detected')" "no (No cable)" "pla link"
 check_eq "$(field "$NSB" plb 'Link detected')" "no (Autoneg, No partner detected)" "plb link"
 echo 1 >"$dbg/cable"
-slowwait 5 sh -c "[ \"\$(ip netns exec $NSA cat /sys/class/net/pla/carrier)\" = 1 ]"
+slowwait 5 is_carrier "$NSA" pla 1
 ping_ok
 check_err $? "ping with the cable back"
 log_test "cable pulled out: No cable / No partner detected; plugged back: ping"
