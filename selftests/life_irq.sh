@@ -11,8 +11,8 @@
 # Two pktlife pairs between SND and RCV, without latency (a frame arrives
 # while it is sent), the receiving ports moderated:
 #   plb1  rx-usecs 500     rx.irq ~ 500 us
-#   plb2  rx-usecs 2000    rx.irq ~ 2000 us
-# SND sends 50 UDP datagrams over each, 10 ms apart, to a reader on RCV:
+#   plb2  rx-usecs 10000   rx.irq ~ 10000 us (the most the NIC holds)
+# SND sends 50 UDP datagrams over each, 25 ms apart, to a reader on RCV:
 # each datagram opens its own moderation window and is alone in it. (Not
 # ping: RCV's replies would need TX completions, and a frame that arrives
 # while such a poll is pending or under way is picked up without an
@@ -22,19 +22,21 @@
 #
 # The moderation timer is a hard hrtimer, but under TCG the guest's only
 # clock event device is the emulated LAPIC timer (QEMU's TCG has no TSC
-# deadline timer), which fires 60-300 us late, so the interrupt really
-# comes later than rx-usecs.
+# deadline timer), which fires 60-300 us late whatever the timeout (5000
+# us: 100-300 us late), so the interrupt really comes later than rx-usecs.
 # The reference is therefore what happened, recorded independently with
 # ftrace (mono clock, the clock of the NIC timestamps): for each frame,
 # pktlife:pl_hw_rx_write's arrive= to the next pktlife:pl_hw_irq with RX
 # events on the same port. The tool's p50 must be that p50 within 10 % or
 # 20 us, and the interrupts must have been held at least rx-usecs. Both
-# are printed with rx-usecs, for the record.
+# are printed with rx-usecs, for the record. With rx-usecs 10000 that
+# lateness is a few per cent: there the tool's p50 must also be rx-usecs
+# itself within 10 %.
 source "$(dirname "$0")/lib.sh"
 
 NDGRAM=50
 PORT=7051
-USECS=(0 500 2000)
+USECS=(0 500 10000)
 
 require_root
 require_cmd ip jq ethtool python3 ss
@@ -52,7 +54,7 @@ for i in 1 2; do
 		exit $KSFT_FAIL
 done
 
-# recv IP PORT N | send IP PORT N: N datagrams, 10 ms apart
+# recv IP PORT N | send IP PORT N: N datagrams, 25 ms apart
 PACED_PY='
 import socket, sys, time
 op, ip, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -65,7 +67,7 @@ if op == "recv":
 else:
     for i in range(n):
         s.sendto(b"%d" % i, (ip, port))
-        time.sleep(0.01)
+        time.sleep(0.025)
 print("%s %d" % (op, n))
 '
 
@@ -147,7 +149,12 @@ for i in 1 2; do
 	check_num "$n" eq "$rx" "frames in the ftrace vs. rx0_packets delta"
 	check_near "${L[rx.irq.p50_ns]}" "$p50" "rx.irq p50 vs. ftrace p50"
 	check_num "$p50" ge $want "ftrace p50 vs. rx-usecs (held at least that)"
-	log_test "rx.irq, rx-usecs ${USECS[i]}: p50 = arrival -> interrupt (>= rx-usecs)"
+	if [ "${USECS[i]}" -ge 10000 ]; then
+		check_near "${L[rx.irq.p50_ns]}" $want "rx.irq p50 vs. rx-usecs"
+		log_test "rx.irq, rx-usecs ${USECS[i]}: p50 = arrival -> interrupt = rx-usecs +-10 %"
+	else
+		log_test "rx.irq, rx-usecs ${USECS[i]}: p50 = arrival -> interrupt (>= rx-usecs)"
+	fi
 done
 
 ktap_finish
