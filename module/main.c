@@ -17,15 +17,25 @@ static int __init pl_module_init(void)
 	err = plhw_init();
 	if (err)
 		return err;
+	err = pl_l3stats_init();
+	if (err)
+		goto err_plhw_exit;
 	err = pl_link_register();
 	if (err)
-		plhw_exit();
+		goto err_l3stats_exit;
+	return 0;
+
+err_l3stats_exit:
+	pl_l3stats_exit();
+err_plhw_exit:
+	plhw_exit();
 	return err;
 }
 
 static void __exit pl_module_exit(void)
 {
 	pl_link_unregister();
+	pl_l3stats_exit();
 	plhw_exit();
 }
 

@@ -683,6 +683,11 @@ static const struct net_device_ops pl_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
+bool pl_netdev_is_ours(const struct net_device *dev)
+{
+	return dev->netdev_ops == &pl_netdev_ops;
+}
+
 /* The NIC port goes with the net_device, once nothing uses either. */
 static void pl_destructor(struct net_device *dev)
 {

@@ -241,6 +241,7 @@ struct pl_priv {
 	atomic64_t tx_timeouts;
 	bool ts_tx;
 	bool ts_rx;
+	unsigned long l3c_used;		/* L3 counter rules in use, RTNL */
 	struct pl_queue queues[PLHW_MAX_QUEUES];
 };
 
@@ -268,11 +269,16 @@ void pl_link_unregister(void);
 
 /* netdev.c */
 void pl_netdev_setup(struct net_device *dev);
+bool pl_netdev_is_ours(const struct net_device *dev);
 void pl_queue_counters(struct pl_queue *q, struct pl_queue_counters *c);
 int pl_reconfigure(struct pl_priv *priv, u32 num_queues, u32 rx_ring_size,
 		   u32 tx_ring_size);
 void pl_write_coalesce(struct pl_priv *priv);
 void pl_write_rss(struct pl_priv *priv);
+
+/* l3stats.c */
+int pl_l3stats_init(void);
+void pl_l3stats_exit(void);
 
 /* rx.c */
 int pl_rx_ring_alloc(struct pl_queue *q, struct napi_struct *napi, u32 len);

@@ -271,6 +271,7 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 	WRITE_ONCE(rxq->head, (rxq->head + n) & mask);
 	rxq->stats[PLHW_STAT_RX_FRAMES]++;
 	rxq->stats[PLHW_STAT_RX_BYTES] += len;
+	plhw_l3c_count(port, data, len, false);
 	spin_unlock_bh(&rxq->lock);
 
 	plhw_vec_event(port, q, true);

@@ -476,6 +476,9 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 	if (reg >= PLHW_REG_RSS_INDIR(0) &&
 	    reg < PLHW_REG_RSS_INDIR(PLHW_RSS_INDIR_LEN))
 		return READ_ONCE(hw->rss_indir[(reg - PLHW_REG_RSS_INDIR(0)) / 4]);
+	if (reg >= PLHW_REG_L3C(0) && reg < PLHW_REG_L3C(PLHW_L3C_RULES))
+		return plhw_l3c_read(hw, (reg - PLHW_REG_L3C(0)) / 0x40,
+				     (reg - PLHW_REG_L3C(0)) % 0x40);
 
 	switch (reg) {
 	case PLHW_REG_CTRL:
@@ -484,7 +487,7 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 		return plhw_link_is_up(hw) ? PLHW_STATUS_LINK : 0;
 	case PLHW_REG_CAPS:
 		return PLHW_CAP_SG | PLHW_CAP_CSUM | PLHW_CAP_RXCSUM |
-		       PLHW_CAP_TSO | PLHW_CAP_RSS;
+		       PLHW_CAP_TSO | PLHW_CAP_RSS | PLHW_CAP_L3C;
 	case PLHW_REG_NUM_QUEUES:
 		return hw->num_queues;
 	case PLHW_REG_TSO_MAX:
@@ -543,6 +546,11 @@ void plhw_writel(struct plhw_port *hw, u32 reg, u32 val)
 	    reg < PLHW_REG_RSS_INDIR(PLHW_RSS_INDIR_LEN)) {
 		WRITE_ONCE(hw->rss_indir[(reg - PLHW_REG_RSS_INDIR(0)) / 4],
 			   min_t(u32, val, PLHW_MAX_QUEUES - 1));
+		return;
+	}
+	if (reg >= PLHW_REG_L3C(0) && reg < PLHW_REG_L3C(PLHW_L3C_RULES)) {
+		plhw_l3c_write(hw, (reg - PLHW_REG_L3C(0)) / 0x40,
+			       (reg - PLHW_REG_L3C(0)) % 0x40, val);
 		return;
 	}
 	if (reg == PLHW_REG_CTRL)

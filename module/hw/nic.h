@@ -117,6 +117,17 @@ struct plhw_wire {
 	atomic64_t stalls;		/* TX engine stalls (stall_ms) */
 };
 
+/* One rule of the L3 counter engine (l3c.c). */
+struct plhw_l3c {
+	u32 ctrl;			/* PLHW_L3C_CTRL; EN published last */
+	u32 mac_hi;
+	u32 mac_lo;
+	u32 local;
+	u32 remote;
+	u32 stat_hi[PLHW_L3C_NUM_STATS]; /* latched by reading STAT_LO */
+	atomic64_t stats[PLHW_L3C_NUM_STATS];
+};
+
 struct plhw_port {
 	struct platform_device *pdev;
 	int id;
@@ -134,6 +145,8 @@ struct plhw_port {
 	struct plhw_wire wire;
 	u8 rss_key[PLHW_RSS_KEY_LEN];	/* written by the driver, read by RX */
 	u8 rss_indir[PLHW_RSS_INDIR_LEN]; /* ... the same */
+	struct plhw_l3c l3c[PLHW_L3C_RULES];
+	unsigned long l3c_on;		/* rules with EN: none, no parsing */
 	struct dentry *debugfs;
 };
 
@@ -167,6 +180,12 @@ void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq);
 enum hrtimer_restart plhw_txq_timer(struct hrtimer *timer);
 void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 		   u64 tstamp, u32 id);
+
+/* l3c.c: the L3 counter engine */
+void plhw_l3c_count(struct plhw_port *port, const u8 *frame, u32 len,
+		    bool tx);
+u32 plhw_l3c_read(struct plhw_port *port, unsigned int n, u32 reg);
+void plhw_l3c_write(struct plhw_port *port, unsigned int n, u32 reg, u32 val);
 
 /* offload.c: the checksum and TSO engines */
 bool plhw_csum_insert(u8 *frame, u32 len, u32 start, u32 offset);

@@ -34,6 +34,7 @@ struct plhw_port;
 #define  PLHW_CAP_RXCSUM	BIT(2)	/* RX IPv4/TCP/UDP checksum checking */
 #define  PLHW_CAP_TSO		BIT(3)	/* TCP segmentation, IPv4 and IPv6 */
 #define  PLHW_CAP_RSS		BIT(4)	/* Toeplitz flow hash of every frame */
+#define  PLHW_CAP_L3C		BIT(5)	/* L3 counters (PLHW_REG_L3C) */
 #define PLHW_REG_NUM_QUEUES	0x000c	/* ro, queue pairs */
 #define PLHW_REG_TSO_MAX	0x0010	/* ro, largest TSO frame, bytes */
 #define PLHW_REG_MAX_DESCS	0x0014	/* ro, descriptors per TX frame, max */
@@ -80,6 +81,39 @@ enum plhw_phy_state {
  */
 #define PLHW_REG_RSS_INDIR(n)	(0x0400 + 4 * (n))
 #define PLHW_RSS_INDIR_LEN	128
+
+/*
+ * L3 counters: PLHW_L3C_RULES rules, each counting the IP packets of one
+ * router interface or one IP tunnel that cross this port, in and out.
+ * A router interface is a MAC address, untagged or on one VLAN: RX counts
+ * the IPv4/IPv6 frames sent to it, TX those it sends.  A tunnel is a pair
+ * of IPv4 addresses and the IP protocol that carries it (GRE, IPIP): TX
+ * counts LOCAL -> REMOTE, RX REMOTE -> LOCAL.  Bytes are those of the IP
+ * packet (the outer one for tunnels).  Change a rule with PLHW_L3C_EN
+ * clear; writing CTRL with EN set zeroes its counters.
+ */
+#define PLHW_L3C_RULES		16
+#define PLHW_REG_L3C(n)		(0x0600 + 0x40 * (n))
+#define PLHW_L3C_CTRL		0x00	/* rw */
+#define  PLHW_L3C_EN		BIT(31)	/* the rule counts */
+#define  PLHW_L3C_TUNNEL	BIT(30)	/* a tunnel; else a MAC (+ VLAN) */
+#define  PLHW_L3C_VLAN		BIT(29)	/* MAC: tagged PLHW_L3C_VID only */
+#define  PLHW_L3C_PROTO		GENMASK(23, 16)	/* tunnel: IP protocol */
+#define  PLHW_L3C_VID		GENMASK(11, 0)
+#define PLHW_L3C_MAC_HI		0x04	/* rw, MAC bytes 0-1 (bits 15:8, 7:0) */
+#define PLHW_L3C_MAC_LO		0x08	/* rw, MAC bytes 2-5, byte 2 the MSB */
+#define PLHW_L3C_LOCAL		0x0c	/* rw, tunnel: IPv4, first byte the MSB */
+#define PLHW_L3C_REMOTE		0x10	/* rw */
+#define PLHW_L3C_STAT_LO(n)	(0x20 + 8 * (n))	/* ro, reading LO latches HI */
+#define PLHW_L3C_STAT_HI(n)	(0x24 + 8 * (n))
+
+enum plhw_l3c_stat {
+	PLHW_L3C_RX_PACKETS,
+	PLHW_L3C_RX_BYTES,
+	PLHW_L3C_TX_PACKETS,
+	PLHW_L3C_TX_BYTES,
+	PLHW_L3C_NUM_STATS
+};
 
 /* Port counters, 64 bits as two registers: reading LO latches HI. */
 #define PLHW_REG_STAT_LO(n)	(0x0100 + 8 * (n))

@@ -183,6 +183,7 @@ void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 	}
 	txq->stats[PLHW_STAT_TX_FRAMES]++;
 	txq->stats[PLHW_STAT_TX_BYTES] += len;
+	plhw_l3c_count(port, data, len, true);
 
 	spin_lock_bh(&wire->lock);
 	depart = now;
