@@ -144,13 +144,15 @@ struct {
 
 /*
  * skbs a filter rejected, so that the next hook does not start them again
- * (and count them twice); an LRU, as forgetting one only costs a recount
+ * (and count them twice); an LRU, as forgetting one only costs a recount.
+ * The value is the skb's head: an skb struct freed where no hook saw it
+ * and reused for another packet has, but by chance, another data buffer.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct life_key);
-	__type(value, __u8);
+	__type(value, __u64);
 } rejected SEC(".maps");
 
 /* what one hook hands to the next on the same CPU */
@@ -474,24 +476,25 @@ static __always_inline void item_del(__u64 skb, __u32 kind)
 	bpf_map_delete_elem(&items, &key);
 }
 
-/* in the accounting: started, and not a clone's branch */
 /* a filter said no to SKB: remember it, count it once */
-static __always_inline void reject(__u64 skb, __u32 kind, __u32 w)
+static __always_inline void reject(struct sk_buff *skb, __u32 kind, __u32 w)
 {
-	struct life_key key = { .addr = skb, .kind = kind };
-	__u8 one = 1;
+	struct life_key key = { .addr = (__u64)skb, .kind = kind };
+	__u64 head = (__u64)BPF_CORE_READ(skb, head);
 
-	bpf_map_update_elem(&rejected, &key, &one, BPF_ANY);
+	bpf_map_update_elem(&rejected, &key, &head, BPF_ANY);
 	acct_add(kind, LA_FILTERED, w);
 }
 
-static __always_inline bool was_rejected(__u64 skb, __u32 kind)
+static __always_inline bool was_rejected(struct sk_buff *skb, __u32 kind)
 {
-	struct life_key key = { .addr = skb, .kind = kind };
+	struct life_key key = { .addr = (__u64)skb, .kind = kind };
+	__u64 *head = bpf_map_lookup_elem(&rejected, &key);
 
-	return bpf_map_lookup_elem(&rejected, &key);
+	return head && *head == (__u64)BPF_CORE_READ(skb, head);
 }
 
+/* in the accounting: started, and not a clone's branch */
 static __always_inline bool item_counted(const struct life_item *it)
 {
 	if (it->flags & LIF_BRANCH)
@@ -746,8 +749,12 @@ static __always_inline int on_rx_skb(struct net_device *dev,
 	if (!dev || !skb)
 		return 0;
 	f = bpf_map_lookup_elem(&frames, &id);
-	if (!f)
-		return 0;	/* arrived before we attached, or not ours */
+	if (!f) {
+		/* written to the ring before we attached: netif starts it */
+		if (dir_wanted(LIFE_RX) && dev_wanted(dev))
+			acct_add(LIFE_RX, LA_NO_FRAME, 1);
+		return 0;
+	}
 	if (!dev_wanted(dev)) {
 		st = 2;
 		bpf_map_update_elem(&port_state, &f->port, &st, BPF_ANY);
@@ -759,7 +766,7 @@ static __always_inline int on_rx_skb(struct net_device *dev,
 
 	parse_rx_skb(skb, &flow);
 	if (!flow_wanted(&flow)) {
-		reject((__u64)skb, LIFE_RX, 1);
+		reject(skb, LIFE_RX, 1);
 		bpf_map_delete_elem(&frames, &id);
 		return 0;
 	}
@@ -856,7 +863,7 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 		rx_stage(it, LS_RX_BACKLOG, now);
 		return 0;
 	}
-	if (!dir_wanted(LIFE_RX) || was_rejected((__u64)skb, LIFE_RX))
+	if (!dir_wanted(LIFE_RX) || was_rejected(skb, LIFE_RX))
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);
 	if (!dev_wanted(dev))
@@ -864,7 +871,7 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 	w = skb_frames(skb);
 	parse_rx_skb(skb, &flow);
 	if (!flow_wanted(&flow)) {
-		reject((__u64)skb, LIFE_RX, w);
+		reject(skb, LIFE_RX, w);
 		return 0;
 	}
 	it = item_new((__u64)skb, LIFE_RX, now, now, w);
@@ -1062,7 +1069,8 @@ tx_new(__u64 skb, struct sock *sk, __u64 t0, __u64 t, __u32 last)
 	return it;
 }
 
-static __always_inline bool tx_flow_wanted(struct life_flow *flow, __u64 skb)
+static __always_inline bool tx_flow_wanted(struct life_flow *flow,
+					   struct sk_buff *skb)
 {
 	if (flow_wanted(flow))
 		return true;
@@ -1158,7 +1166,7 @@ static __always_inline int on_ip_queue_xmit(struct sock *sk, struct sk_buff *skb
 		return 0;
 	h->sk = 0;
 	parse_sk(sk, &flow);
-	if (!tx_flow_wanted(&flow, (__u64)skb))
+	if (!tx_flow_wanted(&flow, skb))
 		return 0;
 	t0 = h->t_origin;
 	if (t0) {
@@ -1186,7 +1194,7 @@ static __always_inline int on_udp_send_skb(struct sk_buff *skb,
 	__u64 now = bpf_ktime_get_ns(), t0;
 	struct life_item *it;
 
-	if (!tx_flow_wanted(flow, (__u64)skb))
+	if (!tx_flow_wanted(flow, skb))
 		return 0;
 	t0 = sendmsg_time(sk);
 	if (t0)
@@ -1247,10 +1255,10 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 		it->t_last = now;
 		return it;
 	}
-	if (!parse || was_rejected((__u64)skb, LIFE_TX))
+	if (!parse || was_rejected(skb, LIFE_TX))
 		return NULL;
 	parse_tx_skb(skb, &flow);
-	if (!tx_flow_wanted(&flow, (__u64)skb))
+	if (!tx_flow_wanted(&flow, skb))
 		return NULL;
 	/*
 	 * Raw and ping sockets have no hook of their own between sendmsg()
@@ -1286,9 +1294,9 @@ static __always_inline int on_dev_queue(struct sk_buff *skb)
 	if (!dev_wanted(dev)) {
 		/* another device or netns: not ours, not counted */
 		struct life_key key = { .addr = (__u64)skb, .kind = LK_SKB_TX };
-		__u8 one = 1;
+		__u64 head = (__u64)BPF_CORE_READ(skb, head);
 
-		bpf_map_update_elem(&rejected, &key, &one, BPF_ANY);
+		bpf_map_update_elem(&rejected, &key, &head, BPF_ANY);
 		item_del((__u64)skb, LK_SKB_TX);
 		return 0;
 	}

@@ -93,6 +93,8 @@ enum life_acct {
 	LA_LOST_EXPIRED, /* no news for --expire seconds (user space) */
 	LA_FOLDED,	/* merged beyond LIFE_MAX_GROUPS: times approximate */
 	LA_NO_DEPART,	/* RX: no departure time known: no wire stage */
+	LA_NO_FRAME,	/* RX: a pktlife skb whose frame was not seen on the
+			 * ring (written before the attach): from netif on */
 	LA_BRANCHES,	/* RX: clones followed to a socket (not STARTED) */
 	LA_TRACE_LOST,	/* trace: ring buffer full, event lost */
 	LA_MAX,

@@ -112,7 +112,7 @@ for attach in tp_btf raw_tp; do
 	pl_life_spawn "PS[$attach]" "$SND" "$TMPD/snd.$attach" "$TMPD/snd.err.$attach" \
 		trace -p icmp -c 3 --json -v
 	pl_life_spawn "PR[$attach]" "$RCV" "$TMPD/rcv.$attach" "$TMPD/rcv.err.$attach" \
-		trace -p icmp -c 2 --json
+		trace -p icmp -c 2 --json -v
 done
 PL_LIFE_ENV=()
 for attach in tp_btf raw_tp; do
@@ -136,6 +136,7 @@ for attach in tp_btf raw_tp; do
 done
 
 for attach in tp_btf raw_tp; do
+	failed=$KTAP_FAILED
 	ups=${UPS[$attach]} upr=${UPR[$attach]}
 	cp "$TMPD/snd.$attach" "$TMPD/snd"
 	cp "$TMPD/rcv.$attach" "$TMPD/rcv"
@@ -200,6 +201,13 @@ for attach in tp_btf raw_tp; do
 	check_eq "$(jq -r .t0_ns <<<"$snd_rx0")" "$(stage_t "$rcv_tx" nic)" \
 		"reply (original): SND rx t0 vs. RCV tx.nic (departure)"
 	log_test "$attach: departure on one end = start of the journey on the other"
+	# a journey not what it should be: what the tools counted (trace -v)
+	if [ "$KTAP_FAILED" -gt "$failed" ]; then
+		grep -h '^pktlife: [rt]x started' "$TMPD/snd.err" |
+			sed 's/^pktlife:/SND/' | while read -r l; do ktap_info "$l"; done
+		grep -h '^pktlife: [rt]x started' "$TMPD/rcv.err.$attach" |
+			sed 's/^pktlife:/RCV/' | while read -r l; do ktap_info "$l"; done
+	fi
 done
 
 ktap_finish

@@ -87,6 +87,7 @@ static const char *const acct_name[LA_MAX] = {
 	[LA_LOST_EXPIRED] = "lost_expired",
 	[LA_FOLDED] = "folded",
 	[LA_NO_DEPART] = "no_depart",
+	[LA_NO_FRAME] = "no_frame",
 	[LA_BRANCHES] = "branches",
 	[LA_TRACE_LOST] = "trace_lost",
 };
@@ -907,6 +908,20 @@ static __u64 lost(int dir)
 	       acct_v[dir][LA_LOST_REUSED] + acct_v[dir][LA_LOST_EXPIRED];
 }
 
+/* -v: every counter of the accounting, one line per direction */
+static void print_acct(FILE *f)
+{
+	int dir, a;
+
+	for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
+		fprintf(f, "pktlife: %s", dir_name[dir]);
+		for (a = 0; a < LA_MAX; a++)
+			fprintf(f, " %s %llu", acct_name[a],
+				(unsigned long long)acct_v[dir][a]);
+		fprintf(f, "\n");
+	}
+}
+
 static void print_table(double elapsed, struct drop_row *drops, int ndrops)
 {
 	char b[5][24];
@@ -1390,6 +1405,8 @@ static int run_trace(void)
 	/* what was submitted before the detach */
 	ring_buffer__consume(rb);
 	read_acct(obj);
+	if (verbose)
+		print_acct(stderr);
 	if (acct_v[LIFE_RX][LA_TRACE_LOST] + acct_v[LIFE_TX][LA_TRACE_LOST])
 		fprintf(stderr, "pktlife: %llu journeys not shown (ring buffer full)\n",
 			(unsigned long long)(acct_v[LIFE_RX][LA_TRACE_LOST] +
