@@ -50,6 +50,7 @@ hist rx.nosuch|unknown stage 'rx.nosuch'
 hist tx.wire|unknown stage 'tx.wire'
 hist|no STAGE given
 hist rx.wire tx.nic|unexpected argument 'tx.nic'
+stat -A -i lo|-i and -A do not go together
 EOF_BAD
 log_test "bad filters and options: non-zero exit, a message naming them"
 

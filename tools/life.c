@@ -39,6 +39,7 @@ static struct life_env {
 	long count;		/* stat: tables; trace: journeys */
 	long duration;
 	long expire;		/* seconds without news: lost */
+	bool all_netns;		/* every netns, not only the tool's own */
 	__u32 sample;		/* trace: 1 in N */
 	int hist_stage;		/* hist: index into the histograms */
 	bool json;
@@ -138,6 +139,7 @@ enum {
 static const struct argp_option life_opts[] = {
 	{ NULL, 0, NULL, 0, "Filters:", 1 },
 	{ "interface", 'i', "IFNAME", 0, "Only packets of IFNAME", 1 },
+	{ "all-netns", 'A', NULL, 0, "Packets of every network namespace (default: the tool's own)", 1 },
 	{ "direction", 'D', "rx|tx", 0, "Only receive or transmit", 1 },
 	{ "protocol", 'p', "tcp|udp|icmp", 0, "Only this IP protocol", 1 },
 	{ "ipv4", '4', NULL, 0, "Only IPv4", 1 },
@@ -256,6 +258,9 @@ static error_t life_parse(int key, char *arg, struct argp_state *state)
 	case OPT_EXPIRE:
 		env.expire = parse_long(state, "expiry", arg, 1, 86400);
 		break;
+	case 'A':
+		env.all_netns = true;
+		break;
 	case OPT_JSON:
 		env.json = true;
 		break;
@@ -275,6 +280,9 @@ static error_t life_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env.mode == MODE_HIST && env.hist_stage < 0)
 			argp_error(state, "no STAGE given");
+		/* an ifindex names a device in one netns only */
+		if (env.all_netns && env.ifname)
+			argp_error(state, "-i and -A do not go together");
 		/* -p icmp with IPv6 addresses (or -6) given after it */
 		if (env.proto == IPPROTO_ICMP && env.family == AF_INET6)
 			env.proto = IPPROTO_ICMPV6;
@@ -595,7 +603,8 @@ static int life_open(struct life_bpf **objp, bool trace)
 		return err;
 	}
 	obj->rodata->targ_ifindex = env.ifindex;
-	obj->rodata->targ_netns = netns;
+	/* 0: no netns filter */
+	obj->rodata->targ_netns = env.all_netns ? 0 : netns;
 	obj->rodata->targ_dir = env.dir < 0 ? 0 : env.dir + 1;
 	obj->rodata->targ_proto = env.proto;
 	obj->rodata->targ_family = env.family;
@@ -634,8 +643,9 @@ static int life_open(struct life_bpf **objp, bool trace)
 		goto err_destroy;
 	}
 	if (verbose)
-		fprintf(stderr, "pktlife: attached via %s and %s, netns %u, ifindex %u\n",
-			attach_tp, attach_fn, netns, env.ifindex);
+		fprintf(stderr, "pktlife: attached via %s and %s, netns %u%s, ifindex %u\n",
+			attach_tp, attach_fn, netns,
+			env.all_netns ? " (and every other)" : "", env.ifindex);
 	*objp = obj;
 	return 0;
 
