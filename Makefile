@@ -8,6 +8,7 @@
 #   make deps            install the Debian packages the project needs
 #   make check           deps + build for every kernel + all selftests in a VM
 #   make check-upstream  deps + the kernel's own drivers/net tests in a VM (KERNEL=6.1|6.12)
+#   make bench           deps + build + benchmarks in a VM per kernel (bench/results/)
 #   make demo            deps + build + a VM showing traffic across a pair
 #   make vm              an interactive shell in the VM (KERNEL=6.1|6.12)
 #   make lint            checkpatch --strict on the kernel sources
@@ -38,21 +39,25 @@ KDIR ?= $(call kdir_of,$(KERNEL))
 krel_of = $(notdir $(patsubst %/,%,$(patsubst %/build,%,$(1))))
 
 .DELETE_ON_ERROR:
-.PHONY: all module modules-all tools iproute2 deps check check-upstream demo vm lint clean FORCE
+.PHONY: all module modules-all tools iproute2 deps check check-upstream bench demo vm lint clean FORCE
 
 all: module tools iproute2
 
+# PL_NOTRACE=1: the module without its tracepoints, in build/notrace/
+# (bench/ measures what they cost when nobody listens)
+MODBUILD = $(if $(filter 1,$(PL_NOTRACE)),$(BUILD)/notrace,$(BUILD))
+
 # build/<release>/module/pktlife.ko for the kernel at $(1)
 define build_module
-	$(Q)mkdir -p $(BUILD)/$(call krel_of,$(1))
-	$(Q)cd $(BUILD)/$(call krel_of,$(1)) && \
+	$(Q)mkdir -p $(MODBUILD)/$(call krel_of,$(1))
+	$(Q)cd $(MODBUILD)/$(call krel_of,$(1)) && \
 		cp -rs --remove-destination $(TOP)/Kbuild $(TOP)/module . && \
 		find . -xtype l -delete
-	$(Q)$(MAKE) -C $(1) M=$(BUILD)/$(call krel_of,$(1)) W=1 $(if $(Q),-s) modules \
+	$(Q)$(MAKE) -C $(1) M=$(MODBUILD)/$(call krel_of,$(1)) W=1 $(if $(Q),-s) modules \
 		2>&1 | grep -v '^Skipping BTF generation' >&2; exit $${PIPESTATUS[0]}
 	$(Q)$(TOP)/tools/module-btf.sh $(call krel_of,$(1)) \
-		$(BUILD)/$(call krel_of,$(1))/module/pktlife.ko $(BUILD)
-	@echo "  MODULE  build/$(call krel_of,$(1))/module/pktlife.ko"
+		$(MODBUILD)/$(call krel_of,$(1))/module/pktlife.ko $(BUILD)
+	@echo "  MODULE  $(patsubst $(TOP)/%,%,$(MODBUILD))/$(call krel_of,$(1))/module/pktlife.ko"
 endef
 
 module:
@@ -109,6 +114,10 @@ check: deps
 # against a pktlife pair (Documentation/upstream-tests.rst)
 check-upstream: deps
 	$(Q)$(TOP)/tools/check-upstream.sh --kernel $(KERNEL)
+
+# pktlife against veth and bpftrace, side by side (Documentation/performance.rst)
+bench: deps
+	$(Q)$(TOP)/bench/bench.sh
 
 demo: deps all
 	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) -- $(TOP)/tools/demo.sh

@@ -34,6 +34,13 @@ for k in $kernels; do
 		echo "# module build for $rel failed or warned"
 		exit 1
 	fi
+	# without tracepoints, for bench/ (selftests/bench_smoke.sh)
+	if ! make -s module KDIR="$kdir" PL_NOTRACE=1 >"$log/module-notrace-$rel.log" 2>&1 ||
+	   grep -E 'warning:|error:' "$log/module-notrace-$rel.log"; then
+		cat "$log/module-notrace-$rel.log"
+		echo "# module build without tracepoints for $rel failed or warned"
+		exit 1
+	fi
 done
 # The kernel's YNL CLI and netdev spec, for qstats.sh (from the kernel's
 # own source, at run time: never copied into the repo).

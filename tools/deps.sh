@@ -18,6 +18,8 @@ pkgs=(
 	# make check-upstream: the kernel's YNL library, net/forwarding/lib.sh's
 	# packet generator (mausezahn)
 	python3-yaml netsniff-ng
+	# bench/: the bpftrace competitor (bench/stages.bt)
+	bpftrace
 )
 # the kernels themselves, through their metapackages
 mapfile -t -O "${#pkgs[@]}" pkgs < <("$top/tools/kernels.sh" packages)

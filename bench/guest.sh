@@ -1,0 +1,422 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pktlife's benchmarks, run inside the VM (bench/bench.sh boots it; make
+# check runs them with --smoke).  Every alternative is measured in this
+# one boot, side by side, REPS times; bench/report.py turns the raw runs
+# into medians, spreads and ratios.
+#
+#	guest.sh [--smoke] [--reps N] [--secs S] [--only LIST] --out RAW
+#
+#   pps      64-byte UDP, one flow, one queue, pktgen on CPU 0 in netns A
+#            for S seconds (default 2),
+#            counted by the receiving device in netns B: pktlife vs veth
+#            (GRO on both)
+#   tcp      iperf3, one stream, client on CPU 0, server on CPU 1:
+#            pktlife (TSO, GRO) vs veth
+#   mq       pktlife with 1 vs 2 combined channels, 2 pktgen threads (CPU 0
+#            and 1, one TX queue each, random source ports: RSS spreads
+#            them over the RX queues)
+#   tp       pps with pktlife.ko as built vs built with PL_NOTRACE=1
+#            (its tracepoints compiled out), alternating per run
+#   observe  pps and tcp with nothing attached, with "pktlife stat -A"
+#            (every RX and TX stage, both netns), with bench/stages.bt
+#            (Debian's bpftrace doing the same stages), then nothing again
+#   progs    per-program cost while pktlife stat runs under pps and tcp,
+#            from the kernel's own accounting (kernel.bpf_stats_enabled)
+#   mem      BPF map memory of pktlife stat and pktlife trace; the module's
+#            memory per queue pair (MemAvailable, 1 vs 8 channels)
+#
+# RAW gets one line per measurement: "FIGURE VALUE" (figures as
+# bench/report.py names them).  Exit 0 if every measurement ran.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../selftests/lib.sh
+source "$top/selftests/lib.sh"
+
+REPS=5
+SECS=2
+SMOKE=
+ONLY="pps tcp mq tp observe progs mem"
+RAW=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) REPS=1; SECS=1; SMOKE=1 ;;
+	--reps) REPS=$2; shift ;;
+	--secs) SECS=$2; shift ;;
+	--only) ONLY=$2; shift ;;
+	--out) RAW=$2; shift ;;
+	*) echo "guest.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$RAW" ] || { echo "guest.sh: --out RAW needed" >&2; exit 2; }
+: >"$RAW"
+
+KO=$PL_KO
+KO_NOTRACE=${PL_KO_NOTRACE:-$top/build/notrace/$PL_KREL/module/pktlife.ko}
+BT=$top/bench/stages.bt
+TMPD=$(mktemp -d)
+FAILED=0
+
+log() { echo "# bench: $*" >&2; }
+record() { echo "$1 $2" >>"$RAW"; log "$1 = $2"; }
+fail() { log "FAILED: $*"; FAILED=1; }
+wanted() { [[ " $ONLY " == *" $1 "* ]]; }
+
+cleanup()
+{
+	pkill -INT -f "$BT" 2>/dev/null
+	pkill -INT -x pktlife 2>/dev/null
+	pkill -x iperf3 2>/dev/null
+	sysctl -qw kernel.bpf_stats_enabled=0
+	for k in "${PAIRS[@]}"; do
+		unpair "$k"
+	done
+	# no module left behind: it may be the one without tracepoints
+	grep -q '^pktlife ' /proc/modules && slowwait 30 rmmod pktlife
+	rm -rf "$TMPD"
+}
+defer cleanup
+
+modprobe pktgen || { echo "guest.sh: no pktgen module" >&2; exit 1; }
+sysctl -qw net.core.skb_defer_max=0
+
+# --- the pairs -----------------------------------------------------------
+
+IPA=10.0.80.1
+IPB=10.0.80.2
+A=
+B=
+PAIRS=()
+
+# use KEY: measure on pair KEY (netns KEY-a and KEY-b)
+use() { A=$1-a; B=$1-b; }
+
+unpair() # KEY
+{
+	ip netns del "$1-a" 2>/dev/null
+	ip netns del "$1-b" 2>/dev/null
+}
+
+# load KO (after deleting every pair and unloading any pktlife.ko)
+module_use()
+{
+	local k
+
+	for k in "${PAIRS[@]}"; do
+		unpair "$k"
+	done
+	PAIRS=()
+	if grep -q '^pktlife ' /proc/modules; then
+		slowwait 30 rmmod pktlife || return 1
+	fi
+	insmod "$1"
+}
+
+# pair KIND KEY [CHANNELS]: a new pair KEY of KIND (pktlife, veth), used
+# from now on: bna in netns KEY-a, bnb in KEY-b, 10.0.80.1 and .2,
+# neighbours pinned.  Pairs live in netns of their own: several at once.
+pair()
+{
+	unpair "$2"
+	use "$2"
+	PAIRS+=("$2")
+	ip netns add $A && ip netns add $B || return 1
+	ip -n $A link set lo up
+	ip -n $B link set lo up
+	case $1 in
+	pktlife)
+		ip link add bna netns $A type pktlife peer name bnb netns $B || return 1
+		if [ "${3:-1}" != 1 ]; then
+			ip netns exec $A ethtool -L bna combined "$3" &&
+				ip netns exec $B ethtool -L bnb combined "$3" || return 1
+		fi
+		;;
+	veth)
+		ip link add bna netns $A type veth peer name bnb netns $B || return 1
+		# veth takes the NAPI path, as pktlife does, only with GRO on
+		ip netns exec $A ethtool -K bna gro on >/dev/null &&
+			ip netns exec $B ethtool -K bnb gro on >/dev/null || return 1
+		;;
+	esac
+	ip -n $A addr add $IPA/24 dev bna && ip -n $B addr add $IPB/24 dev bnb &&
+		ip -n $A link set bna up && ip -n $B link set bnb up &&
+		pl_neigh_pin $A bna $IPA $B bnb $IPB || return 1
+	slowwait 10 bash -c "[ \$(ip netns exec $B cat /sys/class/net/bnb/carrier) = 1 ]"
+}
+
+# --- measurements --------------------------------------------------------
+
+pg() # NS FILE CMD: a pktgen command
+{
+	ip netns exec "$1" sh -c "echo '$3' > /proc/net/pktgen/$2"
+}
+
+# pktgen_setup THREADS: pktgen threads 0.. in A, sending 64-byte UDP
+# frames from bna to bnb, thread t on CPU t and TX queue t (modulo the
+# queues bna has: pktgen warns, on the console, of a queue beyond them).
+# One shell in A writes every command: each "ip netns exec" costs.
+pktgen_setup()
+{
+	local t dmac nq script=
+
+	dmac=$(ip netns exec $B cat /sys/class/net/bnb/address)
+	nq=$(ip netns exec $A sh -c 'ls -d /sys/class/net/bna/queues/tx-*' | wc -l)
+	[ "$nq" -gt 0 ] || return 1
+	for ((t = 0; t < $1; t++)); do
+		script+="echo rem_device_all > /proc/net/pktgen/kpktgend_$t && "
+		script+="echo 'add_device bna@$t' > /proc/net/pktgen/kpktgend_$t && "
+		for c in "count 0" "clone_skb 0" "pkt_size 60" "delay 0" \
+			"dst $IPB" "dst_mac $dmac" "udp_dst_min 9" "udp_dst_max 9" \
+			"udp_src_min $((10000 + 1000 * t))" \
+			"udp_src_max $((10999 + 1000 * t))" "flag UDPSRC_RND" \
+			"queue_map_min $((t % nq))" "queue_map_max $((t % nq))"; do
+			script+="echo '$c' > /proc/net/pktgen/bna@$t && "
+		done
+	done
+	ip netns exec $A sh -c "${script}true"
+}
+
+rx_count() # "PACKETS NS" of bnb, read together
+{
+	ip netns exec $B sh -c 'echo $(cat /sys/class/net/bnb/statistics/rx_packets) $(date +%s%N)'
+}
+
+# pps THREADS: frames per second bnb received over SECS s of pktgen
+pps()
+{
+	local pid a t0 b t1
+
+	pktgen_setup "$1" || return 1
+	ip netns exec $A sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	pid=$!
+	sleep 0.5		# the rate settles
+	read -r a t0 < <(rx_count)
+	sleep "$SECS"
+	read -r b t1 < <(rx_count)
+	pg $A pgctrl stop
+	wait $pid
+	[ "$b" -gt "$a" ] || return 1
+	echo $(((b - a) * 1000000000 / (t1 - t0)))
+}
+
+# tcp: bits per second iperf3 moved from A to B in SECS s
+tcp()
+{
+	local srv bps
+
+	ip netns exec $B taskset -c 1 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	srv=$!
+	slowwait 10 pl_tcp_listening $B 5201 || { kill $srv; return 1; }
+	bps=$(ip netns exec $A taskset -c 0 iperf3 -c $IPB -p 5201 -t "$SECS" -J |
+		jq '.end.sum_received.bits_per_second | floor')
+	wait $srv
+	[[ $bps =~ ^[0-9]+$ ]] && [ "$bps" -gt 0 ] || return 1
+	echo "$bps"
+}
+
+# measure FIGURE CMD...: record CMD's output as FIGURE
+measure()
+{
+	local fig=$1 v
+
+	shift
+	if v=$("$@"); then
+		record "$fig" "$v"
+	else
+		fail "$fig"
+	fi
+}
+
+# --- observers -----------------------------------------------------------
+
+OBS_PID=
+# attached READY PID: READY was printed, or PID is gone (for slowwait)
+attached()
+{
+	grep -q "$1" "$TMPD/obs.out" "$TMPD/obs.err" || ! kill -0 "$2" 2>/dev/null
+}
+
+# observe_start pktlife|bpftrace: attach, record how long it took
+observe_start()
+{
+	local t0 t1 ready
+
+	t0=$(date +%s%N)
+	case $1 in
+	pktlife)
+		"$PL_TOOL" stat -A -I 3600 >"$TMPD/obs.out" 2>"$TMPD/obs.err" &
+		ready="following packets"
+		;;
+	bpftrace)
+		# as many per-packet entries as pktlife keeps (LIFE_MAX_ITEMS)
+		BPFTRACE_MAP_KEYS_MAX=16384 bpftrace "$BT" >"$TMPD/obs.out" 2>"$TMPD/obs.err" &
+		ready="stages.bt: attached"
+		;;
+	esac
+	OBS_PID=$!
+	slowwait 300 attached "$ready" $OBS_PID
+	if ! grep -q "$ready" "$TMPD/obs.out" "$TMPD/obs.err"; then
+		fail "$1 did not attach: $(tail -n 3 "$TMPD/obs.err" | tr '\n' ' ')"
+		kill -KILL $OBS_PID 2>/dev/null
+		OBS_PID=
+		return 1
+	fi
+	t1=$(date +%s%N)
+	record "attach_s.$1" "$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.2f", d / 1e9 }')"
+}
+
+observe_stop()
+{
+	[ -n "$OBS_PID" ] || return 0
+	kill -INT $OBS_PID
+	slowwait 120 bash -c "! kill -0 $OBS_PID 2>/dev/null"
+	wait $OBS_PID 2>/dev/null
+	OBS_PID=
+}
+
+# fdinfo_sum PID KIND FIELD: FIELD summed over PID's BPF objects of KIND
+# (map, prog), from /proc/PID/fdinfo
+fdinfo_sum()
+{
+	local f sum=0 v
+
+	for f in /proc/"$1"/fdinfo/*; do
+		grep -q "^${2}_type:" "$f" 2>/dev/null || continue
+		v=$(awk -v k="$3:" '$1 == k { print $2 }' "$f")
+		sum=$((sum + ${v:-0}))
+	done
+	echo $sum
+}
+
+# --- the runs ------------------------------------------------------------
+
+if wanted pps; then
+	module_use "$KO" || fail "insmod $KO"
+	pair pktlife pl && pair veth ve || fail "pairs pl, ve"
+	for ((r = 0; r < REPS; r++)); do
+		use pl && measure pps.pktlife pps 1
+		use ve && measure pps.veth pps 1
+	done
+fi
+
+if wanted tcp; then
+	grep -q '^pktlife ' /proc/modules || module_use "$KO"
+	[ -d /run/netns/pl-a ] || pair pktlife pl || fail "pair pl"
+	[ -d /run/netns/ve-a ] || pair veth ve || fail "pair ve"
+	for ((r = 0; r < REPS; r++)); do
+		use pl && measure tcp.pktlife tcp
+		use ve && measure tcp.veth tcp
+	done
+fi
+
+if wanted mq; then
+	grep -q '^pktlife ' /proc/modules || module_use "$KO"
+	[ -d /run/netns/pl-a ] || pair pktlife pl || fail "pair pl"
+	pair pktlife q2 2 || fail "pair q2"
+	for ((r = 0; r < REPS; r++)); do
+		use pl && measure mq.q1 pps 2
+		use q2 && measure mq.q2 pps 2
+	done
+	unpair q2
+fi
+
+if wanted tp; then
+	if [ ! -f "$KO_NOTRACE" ]; then
+		fail "no $KO_NOTRACE (make module PL_NOTRACE=1)"
+	else
+		for ((r = 0; r < REPS; r++)); do
+			for v in on off; do
+				[ $v = on ] && ko=$KO || ko=$KO_NOTRACE
+				module_use "$ko" && pair pktlife pl ||
+					{ fail "tp $v: module or pair"; continue; }
+				measure "tp.$v" pps 1
+			done
+		done
+		module_use "$KO"
+	fi
+fi
+
+if wanted observe; then
+	grep -q '^pktlife ' /proc/modules || module_use "$KO"
+	[ -d /run/netns/pl-a ] || pair pktlife pl || fail "pair pl"
+	use pl
+	# nothing again at the end: the conditions did not drift meanwhile
+	observers="none pktlife bpftrace none2"
+	[ -n "$SMOKE" ] && observers=${observers% none2}
+	for obs in $observers; do
+		if [ "${obs%2}" != none ]; then
+			observe_start $obs || continue
+		fi
+		for ((r = 0; r < REPS; r++)); do
+			measure "observe.pps.${obs%2}" pps 1
+			measure "observe.tcp.${obs%2}" tcp
+		done
+		if [ "${obs%2}" != none ]; then
+			observe_stop
+			# it counted the packets it watched
+			[ "$obs" = pktlife ] && grep -q '^RX  started [1-9]' "$TMPD/obs.out" ||
+				[ "$obs" = bpftrace ] || fail "pktlife stat saw nothing"
+		fi
+	done
+fi
+
+if wanted progs; then
+	grep -q '^pktlife ' /proc/modules || module_use "$KO"
+	if observe_start pktlife; then
+		sysctl -qw kernel.bpf_stats_enabled=1
+		{ [ -d /run/netns/pl-a ] || pair pktlife pl; } && use pl &&
+			pps 1 >/dev/null && tcp >/dev/null || fail "progs: traffic"
+		for f in /proc/"$OBS_PID"/fdinfo/*; do
+			grep -q '^prog_type:' "$f" 2>/dev/null || continue
+			id=$(awk '$1 == "prog_id:" { print $2 }' "$f")
+			ns=$(awk '$1 == "run_time_ns:" { print $2 }' "$f")
+			cnt=$(awk '$1 == "run_cnt:" { print $2 }' "$f")
+			name=$(bpftool prog show id "$id" -j | jq -r .name)
+			[ "${cnt:-0}" -gt 0 ] || continue
+			record "prog.$name.ns" $((ns / cnt))
+			record "prog.$name.runs" "$cnt"
+		done
+		sysctl -qw kernel.bpf_stats_enabled=0
+		observe_stop
+	fi
+fi
+
+if wanted mem; then
+	grep -q '^pktlife ' /proc/modules || module_use "$KO"
+	for mode in stat trace; do
+		"$PL_TOOL" $mode -A >/dev/null 2>"$TMPD/mem.err" &
+		pid=$!
+		slowwait 300 bash -c "grep -qE 'following packets|tracing' $TMPD/mem.err || ! kill -0 $pid"
+		if grep -qE "following packets|tracing" "$TMPD/mem.err"; then
+			record "mem.maps.$mode" "$(fdinfo_sum $pid map memlock)"
+		else
+			fail "pktlife $mode did not start"
+		fi
+		kill -INT $pid
+		wait $pid
+	done
+	# MemAvailable with 1, then 8 queue pairs on both ends, 3 times
+	memreps=3
+	[ -n "$SMOKE" ] && memreps=1
+	for ((r = 0; r < memreps; r++)); do
+		avail=()
+		for k in "${PAIRS[@]}"; do
+			unpair "$k"
+		done
+		PAIRS=()
+		for q in 1 8; do
+			pair pktlife m $q || { fail "pair pktlife $q"; break; }
+			sync
+			echo 3 >/proc/sys/vm/drop_caches
+			avail[$q]=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
+		done
+		# 7 more queue pairs on each of the 2 ends
+		[ ${#avail[@]} -eq 2 ] &&
+			record mem.per_queue_kib $(((avail[1] - avail[8]) / 14))
+	done
+fi
+
+exit $FAILED
