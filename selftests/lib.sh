@@ -878,3 +878,79 @@ pl_port_id()
 {
 	ip netns exec "$1" ethtool -i "$2" | awk '$1 == "bus-info:" { sub(/^pktlife\./, "", $2); print $2 }'
 }
+
+# --- long-lived, checked traffic (traffic.py) ----------------------------------
+#
+# For the stress tests: a TCP and a UDP stream that outlive whatever happens
+# to the devices under them, every byte checked at the receiver, whose
+# status file the shell reads without starting a process (starting one is
+# slow in a VM kept busy by the traffic itself).
+
+# pl_traffic_start NS_SEND NS_RECV TCP_DST UDP_DST [traffic.py send options]:
+# receiver in NS_RECV, sender in NS_SEND; PL_TRAFFIC is the status file.
+pl_traffic_start()
+{
+	local dir
+
+	dir=$(mktemp -d)
+	defer rm -rf "$dir"
+	PL_TRAFFIC=$dir/status
+	# niced: what the test itself runs comes first, the traffic takes
+	# whatever CPU is left (all of it, unless paced)
+	ip netns exec "$2" nice -n 19 python3 "$PL_TOP/selftests/traffic.py" recv "$PL_TRAFFIC" &
+	PL_TRAFFIC_PIDS=($!)
+	ip netns exec "$1" nice -n 19 python3 "$PL_TOP/selftests/traffic.py" send "${@:3}" &
+	PL_TRAFFIC_PIDS+=($!)
+	defer pl_traffic_stop
+	exec {PL_NAPFD}<> <(:)
+}
+
+# pl_traffic_stop: end both (their sockets with them)
+pl_traffic_stop()
+{
+	[ ${#PL_TRAFFIC_PIDS[@]} -gt 0 ] || return 0
+	kill "${PL_TRAFFIC_PIDS[@]}" 2>/dev/null
+	wait "${PL_TRAFFIC_PIDS[@]}" 2>/dev/null
+	PL_TRAFFIC_PIDS=()
+}
+
+# pl_nap SECONDS: sleep without starting a process
+pl_nap()
+{
+	read -r -t "$1" -u "$PL_NAPFD"
+}
+
+# pl_traffic_read: TR_TCP (bytes), TR_UDP (datagrams), TR_TCP_LAST and
+# TR_UDP_LAST (us of the last good data), TR_BAD, TR_CONNS
+pl_traffic_read()
+{
+	[ -r "$PL_TRAFFIC" ] || return 1
+	read -r TR_TCP TR_UDP TR_TCP_LAST TR_UDP_LAST TR_BAD TR_CONNS <"$PL_TRAFFIC"
+}
+
+# pl_traffic_wait MS [SINCE_US]: wait up to MS ms for both streams to
+# deliver good data after SINCE_US (default: now; microseconds as in
+# ${EPOCHREALTIME/./}). PL_TRAFFIC_MS is how long it took; PL_TCP_MS and
+# PL_UDP_MS when each stream was back ("-": not yet).
+pl_traffic_wait()
+{
+	local since=${2:-${EPOCHREALTIME/./}} deadline now
+
+	deadline=$((since + $1 * 1000))
+	PL_TCP_MS=- PL_UDP_MS=-
+	while :; do
+		now=${EPOCHREALTIME/./}
+		if pl_traffic_read; then
+			[ "$PL_TCP_MS" = - ] && [ "$TR_TCP_LAST" -gt "$since" ] &&
+				PL_TCP_MS=$(((now - since) / 1000))
+			[ "$PL_UDP_MS" = - ] && [ "$TR_UDP_LAST" -gt "$since" ] &&
+				PL_UDP_MS=$(((now - since) / 1000))
+			if [ "$PL_TCP_MS" != - ] && [ "$PL_UDP_MS" != - ]; then
+				PL_TRAFFIC_MS=$(((now - since) / 1000))
+				return 0
+			fi
+		fi
+		[ "$now" -lt "$deadline" ] || return 1
+		pl_nap 0.02
+	done
+}

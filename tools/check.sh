@@ -5,6 +5,8 @@
 # all kernels.  Non-zero on any build warning, test failure or console splat.
 #	PL_KERNELS="6.12"  limit the kernels (default: all of kernels.conf)
 #	PL_TESTS="selftests/ping.sh ..."  limit the tests
+#	PL_SERIAL=1  one kernel's VM after the other (default: all at once on
+#	             a host with a CPU for each)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,15 +60,42 @@ if ! make -s lint >"$log/lint.log" 2>&1 || [ -s "$log/lint.log" ]; then
 	exit 1
 fi
 
+# One VM per kernel, all at once when the host has a CPU for each (a TCG
+# guest runs on one host thread); PL_SERIAL=1 runs them one by one. Each
+# VM's output is shown live, the kernel's name in front of every line.
+# stderr too: the VM runner reports splats and timeouts there, and CI
+# shows only this output.
+run_kernel() # NAME
+{
+	echo "# kernel $1: $(tools/kernels.sh release "$1")"
+	tools/vm/run --kernel "$1" --timeout 3000 -- "$top/selftests/run.sh" "${tests[@]}" \
+		>"$log/kernel-$1.log" 2>&1 &
+	local vm=$!
+	tail -n +1 -s 0.5 -f --pid=$vm "$log/kernel-$1.log" | sed -u "s/^/[$1] /"
+	wait $vm
+	echo $? >"$log/kernel-$1.rc"
+}
+nk=$(wc -w <<<"$kernels")
+serial=${PL_SERIAL:-0}
+[ "$(nproc)" -ge "$nk" ] || serial=1
+pids=()
+for k in $kernels; do
+	rm -f "$log/kernel-$k.rc"
+	if [ "$serial" = 1 ]; then
+		run_kernel "$k"
+	else
+		run_kernel "$k" &
+		pids+=($!)
+	fi
+done
+for p in "${pids[@]}"; do
+	wait "$p"
+done
+
 pass=0 fail=0 skip=0
 problems=()
 for k in $kernels; do
-	echo "# kernel $k: $(tools/kernels.sh release "$k")"
-	# stderr too: the VM runner reports splats and timeouts there, and
-	# CI shows only this output.
-	tools/vm/run --kernel "$k" --timeout 2400 -- "$top/selftests/run.sh" "${tests[@]}" 2>&1 |
-		tee "$log/kernel-$k.log"
-	rc=${PIPESTATUS[0]}
+	rc=$(cat "$log/kernel-$k.rc" 2>/dev/null || echo 125)
 	totals=$(grep -E '^# Totals: pass:' "$log/kernel-$k.log" | tail -n1)
 	if [[ $totals =~ pass:([0-9]+)\ fail:([0-9]+)\ skip:([0-9]+) ]]; then
 		pass=$((pass + BASH_REMATCH[1]))
