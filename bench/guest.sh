@@ -61,9 +61,11 @@ TMPD=$(mktemp -d)
 FAILED=0
 
 log() { echo "# bench: $*" >&2; }
-record() { echo "$1 $2" >>"$RAW"; log "$1 = $2"; }
+record() { echo "$1 $2" >>"$RAW"; log "$1 = $2${3:+ $3}"; }
 fail() { log "FAILED: $*"; FAILED=1; }
-wanted() { [[ " $ONLY " == *" $1 "* ]]; }
+# wanted PHASE: PHASE is to be measured (and its start is logged: where
+# the time of a run goes)
+wanted() { [[ " $ONLY " == *" $1 "* ]] && log "phase $1 at ${SECONDS}s"; }
 
 cleanup()
 {
@@ -220,11 +222,12 @@ tcp()
 # measure FIGURE CMD...: record CMD's output as FIGURE
 measure()
 {
-	local fig=$1 v
+	local fig=$1 v t0
 
 	shift
+	t0=${EPOCHREALTIME/./}
 	if v=$("$@"); then
-		record "$fig" "$v"
+		record "$fig" "$v" "($(((${EPOCHREALTIME/./} - t0) / 1000)) ms)"
 	else
 		fail "$fig"
 	fi
@@ -369,13 +372,18 @@ if wanted progs; then
 		sysctl -qw kernel.bpf_stats_enabled=1
 		{ [ -d /run/netns/pl-a ] || pair pktlife pl; } && use pl &&
 			pps 1 >/dev/null && tcp >/dev/null || fail "progs: traffic"
+		# names by id, from one bpftool run (each costs seconds here)
+		declare -A pname=()
+		while read -r id name; do
+			pname[$id]=$name
+		done < <(bpftool prog show -j | jq -r '.[] | "\(.id) \(.name)"')
 		for f in /proc/"$OBS_PID"/fdinfo/*; do
 			grep -q '^prog_type:' "$f" 2>/dev/null || continue
-			id=$(awk '$1 == "prog_id:" { print $2 }' "$f")
-			ns=$(awk '$1 == "run_time_ns:" { print $2 }' "$f")
-			cnt=$(awk '$1 == "run_cnt:" { print $2 }' "$f")
-			name=$(bpftool prog show id "$id" -j | jq -r .name)
+			read -r id ns cnt < <(awk '$1 == "prog_id:" { i = $2 }
+				$1 == "run_time_ns:" { t = $2 } $1 == "run_cnt:" { c = $2 }
+				END { print i, t, c }' "$f")
 			[ "${cnt:-0}" -gt 0 ] || continue
+			name=${pname[$id]:-id$id}
 			record "prog.$name.ns" $((ns / cnt))
 			record "prog.$name.runs" "$cnt"
 		done
@@ -419,4 +427,5 @@ if wanted mem; then
 	done
 fi
 
+log "done at ${SECONDS}s"
 exit $FAILED
