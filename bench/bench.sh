@@ -7,9 +7,9 @@
 #	bench.sh [--smoke] [--reps N] [--secs S] [--parallel] [--kernel NAME]...
 #	PKTLIFE_VM_KVM=1 uses KVM where it works (TCG otherwise)
 # --parallel runs the kernels' VMs at the same time, when the host has a
-# CPU for each: that checks in half the time that everything runs, but
-# the figures are not worth keeping (measured on 2 CPUs: spreads of up
-# to 300 %, ratios off by half), so its results stay in build/bench/.
+# CPU for each: that checks in about half the time that everything runs;
+# whether its figures hold is not shown yet (Documentation/performance.rst),
+# so its results stay in build/bench/.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
