@@ -8,6 +8,7 @@
 #   make deps            install the Debian packages the project needs
 #   make check           deps + build for every kernel + all selftests in a VM
 #   make check-upstream  deps + the kernel's own drivers/net tests in a VM (KERNEL=6.1|6.12)
+#   make check-debug     deps + selftests on a debug build of 6.12 (KASAN, kmemleak, lockdep)
 #   make bench           deps + build + benchmarks in a VM per kernel (bench/results/)
 #   make demo            deps + build + a VM showing traffic across a pair
 #   make vm              an interactive shell in the VM (KERNEL=6.1|6.12)
@@ -39,7 +40,7 @@ KDIR ?= $(call kdir_of,$(KERNEL))
 krel_of = $(notdir $(patsubst %/,%,$(patsubst %/build,%,$(1))))
 
 .DELETE_ON_ERROR:
-.PHONY: all module modules-all tools iproute2 deps check check-upstream bench demo vm lint clean FORCE
+.PHONY: all module modules-all tools iproute2 deps check check-upstream check-debug bench demo vm lint clean FORCE
 
 all: module tools iproute2
 
@@ -114,6 +115,11 @@ check: deps
 # against a pktlife pair (Documentation/upstream-tests.rst)
 check-upstream: deps
 	$(Q)$(TOP)/tools/check-upstream.sh --kernel $(KERNEL)
+
+# a 6.12 with KASAN, kmemleak, lockdep, UBSAN, built once and cached in
+# /var/cache/pktlife (tools/debug-kernel.sh; Documentation/testing.rst)
+check-debug: deps
+	$(Q)$(TOP)/tools/check-debug.sh
 
 # pktlife against veth and bpftrace, side by side (Documentation/performance.rst)
 bench: deps

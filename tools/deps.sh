@@ -20,6 +20,9 @@ pkgs=(
 	python3-yaml netsniff-ng
 	# bench/: the bpftrace competitor (bench/stages.bt)
 	bpftrace
+	# make check-debug: what building a kernel needs beyond the above
+	# (tools/debug-kernel.sh packages)
+	bc flex bison
 )
 # the kernels themselves, through their metapackages
 mapfile -t -O "${#pkgs[@]}" pkgs < <("$top/tools/kernels.sh" packages)

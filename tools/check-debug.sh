@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check-debug: the selftests on a debug build of 6.12 (KASAN, kmemleak,
+# lockdep, UBSAN, object debugging: tools/debug-kernel.config), the way the
+# kernel's netdev CI runs drivers, failing on any splat and on any leak
+# kmemleak finds after a test (selftests/run.sh).
+#
+# The kernel is built once and cached outside the tree, keyed by its
+# config (tools/debug-kernel.sh). Everything runs about ten times slower
+# on it than on a release kernel, so by default a set sized for CI runs,
+# the stress tests with fewer rounds; PL_TESTS="..." picks others,
+# PL_TESTS=all runs every test.
+#	PL_TESTS="selftests/ping.sh ..."
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+log=$top/build/check
+mkdir -p "$log"
+start=$(date +%s)
+
+# The tests that cover what a debug kernel checks best: module load and
+# unload, device and queue life cycles, the datapath with every offload,
+# reconfiguration and fault paths, BPF attach and detach.
+default_tests="module_load.sh pair.sh ping.sh tcp.sh integrity.sh ring.sh
+	faults.sh l3stats.sh hwtstamp.sh rmmod_traffic.sh stress_modload.sh
+	stress_reconfig.sh life_ping.sh"
+tests=()
+case "${PL_TESTS:-}" in
+all) ;;
+"") for t in $default_tests; do tests+=("selftests/$t"); done ;;
+*) read -r -a tests <<<"$PL_TESTS" ;;
+esac
+
+echo "# check-debug: the debug kernel (a cached build, or about 15 min to build)"
+if ! kdir=$(tools/debug-kernel.sh build 2>"$log/debug-kernel.log" | tail -n1) || [ -z "$kdir" ]; then
+	tail -n 40 "$log/debug-kernel.log"
+	echo "# check-debug: the debug kernel did not build"
+	exit 1
+fi
+rel=$(cat "$kdir/release")
+echo "# check-debug: $rel in $kdir"
+
+# the tools and the module for it (kbuild makes its BTF: the tree has a
+# vmlinux); warnings are errors here too
+if ! make -s all >"$log/debug-build.log" 2>&1 ||
+   ! make -s module KDIR="$kdir/lib/modules/$rel/build" C=1 >>"$log/debug-build.log" 2>&1 ||
+   grep -E 'warning:|error:' "$log/debug-build.log"; then
+	cat "$log/debug-build.log"
+	echo "# check-debug: build failed or warned"
+	exit 1
+fi
+
+# Rounds for the stress tests: enough to exercise every path on a kernel
+# ten times slower.
+export PKTLIFE_STRESS_LOOPS=${PKTLIFE_STRESS_LOOPS:-10}
+export PKTLIFE_STRESS_SECS=${PKTLIFE_STRESS_SECS:-15}
+export PKTLIFE_STRESS_LIMIT=${PKTLIFE_STRESS_LIMIT:-1200}
+# a test is ten times slower here too
+export PKTLIFE_TEST_TIMEOUT=${PKTLIFE_TEST_TIMEOUT:-1800}
+
+tools/vm/run --kernel debug --mem 3G --timeout 3600 -- \
+	"$top/selftests/run.sh" "${tests[@]}" 2>&1 | tee "$log/kernel-debug.log"
+rc=${PIPESTATUS[0]}
+echo "# make check-debug: $(($(date +%s) - start))s, log in build/check/kernel-debug.log"
+grep -E '^not ok ' "$log/kernel-debug.log"
+totals=$(grep -E '^# Totals: pass:' "$log/kernel-debug.log" | tail -n1)
+echo "${totals:-# no results (VM exit $rc)}"
+[ "$rc" -eq 0 ] && [ -n "$totals" ]
