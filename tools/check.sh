@@ -5,8 +5,8 @@
 # all kernels.  Non-zero on any build warning, test failure or console splat.
 #	PL_KERNELS="6.12"  limit the kernels (default: all of kernels.conf)
 #	PL_TESTS="selftests/ping.sh ..."  limit the tests
-#	PL_SERIAL=1  one kernel's VM after the other (default: all at once on
-#	             a host with a CPU for each)
+#	PL_PARALLEL=1  every kernel's VM at once, on a host with a CPU for each
+#	               (default: one after the other)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,9 +60,11 @@ if ! make -s lint >"$log/lint.log" 2>&1 || [ -s "$log/lint.log" ]; then
 	exit 1
 fi
 
-# One VM per kernel, all at once when the host has a CPU for each (a TCG
-# guest runs on one host thread); PL_SERIAL=1 runs them one by one. Each
-# VM's output is shown live, the kernel's name in front of every line.
+# One VM per kernel, one after the other; with PL_PARALLEL=1 all at once
+# when the host has a CPU for each (a TCG guest runs on one host thread):
+# about half the time, but the tests that compare timings then share the
+# host's CPUs with another guest. Each VM's output is shown live, the
+# kernel's name in front of every line.
 # stderr too: the VM runner reports splats and timeouts there, and CI
 # shows only this output.
 run_kernel() # NAME
@@ -76,8 +78,8 @@ run_kernel() # NAME
 	echo $? >"$log/kernel-$1.rc"
 }
 nk=$(wc -w <<<"$kernels")
-serial=${PL_SERIAL:-0}
-[ "$(nproc)" -ge "$nk" ] || serial=1
+serial=1
+[ "${PL_PARALLEL:-0}" = 1 ] && [ "$(nproc)" -ge "$nk" ] && serial=0
 pids=()
 for k in $kernels; do
 	rm -f "$log/kernel-$k.rc"
