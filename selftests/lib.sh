@@ -20,6 +20,10 @@ PL_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PL_KREL=$(uname -r)
 PL_KO=${PL_KO:-$PL_TOP/build/$PL_KREL/module/pktlife.ko}
 PL_TOOL=${PL_TOOL:-$PL_TOP/build/tools/pktlife}
+# the kernel's YNL CLI and netdev spec, which make check extracts from the
+# kernel source (never into the repo)
+PL_YNL_CLI=$PL_TOP/build/kernel-scripts/tools/net/ynl/cli.py
+PL_YNL_SPEC=$PL_TOP/build/kernel-scripts/Documentation/netlink/specs/netdev.yaml
 # iproute2 finds link_pktlife.so here for "ip link add ... type pktlife peer ..."
 export IP_LIB_DIR=${IP_LIB_DIR:-$PL_TOP/build/ip}
 

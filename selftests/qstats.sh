@@ -17,16 +17,13 @@ source "$(dirname "$0")/lib.sh"
 
 IPA=10.0.65.1
 IPB=10.0.65.2
-YNL_DIR=$PL_TOP/build/kernel-scripts
-CLI=$YNL_DIR/tools/net/ynl/cli.py
-SPEC=$YNL_DIR/Documentation/netlink/specs/netdev.yaml
 
 require_root
 require_cmd ip ethtool python3 socat
 maj=$(uname -r | cut -d. -f1) min=$(uname -r | cut -d. -f2)
 [ "$maj" -gt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -ge 9 ]; } ||
 	skip_all "kernel $(uname -r) has no per-queue statistics (netdev qstats, 6.9)"
-[ -r "$CLI" ] && [ -r "$SPEC" ] ||
+[ -r "$PL_YNL_CLI" ] && [ -r "$PL_YNL_SPEC" ] ||
 	skip_all "the kernel's YNL CLI is not extracted into build/kernel-scripts (make check does it)"
 python3 -c 'import yaml' 2>/dev/null || skip_all "python3-yaml missing (make deps)"
 pl_load || exit $KSFT_FAIL
@@ -80,7 +77,7 @@ qstats()
 
 	ifindex=$(ip netns exec "$1" cat "/sys/class/net/$2/ifindex")
 	json="{\"ifindex\": $ifindex${3:+, \"scope\": \"$3\"}}"
-	ip netns exec "$1" python3 "$CLI" --spec "$SPEC" --no-schema \
+	ip netns exec "$1" python3 "$PL_YNL_CLI" --spec "$PL_YNL_SPEC" --no-schema \
 		--dump qstats-get --json "$json" --output-json
 }
 

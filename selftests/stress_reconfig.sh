@@ -16,9 +16,6 @@ SECS=${PKTLIFE_STRESS_SECS:-60}
 RESUME_MS=${PKTLIFE_STRESS_RESUME_MS:-1000}
 IPA=10.9.3.1
 IPB=10.9.3.2
-YNL_DIR=$PL_TOP/build/kernel-scripts
-CLI=$YNL_DIR/tools/net/ynl/cli.py
-SPEC=$YNL_DIR/Documentation/netlink/specs/netdev.yaml
 
 require_root
 require_cmd python3 ethtool jq
@@ -131,7 +128,7 @@ pools()
 	local ns n=0
 
 	for ns in "$NSA" "$NSB"; do
-		n=$((n + $(ip netns exec "$ns" python3 "$CLI" --spec "$SPEC" \
+		n=$((n + $(ip netns exec "$ns" python3 "$PL_YNL_CLI" --spec "$PL_YNL_SPEC" \
 			--no-schema --dump page-pool-get --output-json | jq length))) || return 1
 	done
 	echo $n
@@ -148,7 +145,7 @@ maj=$(uname -r | cut -d. -f1) min=$(uname -r | cut -d. -f2)
 if [ "$maj" -eq 6 ] && [ "$min" -lt 8 ]; then
 	log_test_skip "no page pool left with pages in flight" \
 		"kernel $(uname -r) lists no page pools (netdev netlink, 6.8)"
-elif [ ! -r "$CLI" ] || ! python3 -c 'import yaml' 2>/dev/null; then
+elif [ ! -r "$PL_YNL_CLI" ] || ! python3 -c 'import yaml' 2>/dev/null; then
 	log_test_skip "no page pool left with pages in flight" \
 		"the kernel's YNL CLI is not extracted into build/kernel-scripts (make check does it)"
 else
