@@ -62,6 +62,7 @@ static const char * const pl_hw_names[PLHW_NUM_STATS] = {
 	[PLHW_STAT_WIRE_REORDERED]	= "hw_wire_reordered",
 	[PLHW_STAT_WIRE_DELAYED]	= "hw_wire_delayed",
 	[PLHW_STAT_TX_STALLS]		= "hw_tx_stalls",
+	[PLHW_STAT_WIRE_TRUNCATED]	= "hw_wire_truncated",
 };
 
 #define PL_QUEUE_STATS	(PL_RX_NUM_STATS + PL_TX_NUM_STATS + \

@@ -16,6 +16,9 @@
 #                a UDP flood fills the TX ring (txN_stops), the watchdog
 #                calls ndo_tx_timeout (tx_timeouts), whose reset ends the
 #                stall: ping and a TCP copy work at once
+#   ranges       a probability outside 0..1 (ppm > 1000000), a delay over
+#                1 s, a negative or non-numeric value: refused (EINVAL),
+#                the knob unchanged; 1000000 is taken
 source "$(dirname "$0")/lib.sh"
 
 IPA=10.0.64.1
@@ -28,7 +31,7 @@ require_root
 require_cmd ip ethtool python3 socat sha256sum cc
 pl_load || exit $KSFT_FAIL
 
-ktap_plan 7
+ktap_plan 8
 
 tmp=$(mktemp -d)
 defer rm -rf "$tmp"
@@ -110,6 +113,39 @@ knob()
 {
 	echo "$2" >"$dbg/$1"
 }
+
+RET=0
+# knob_refused NAME VALUE: the write fails, the knob keeps its value
+knob_refused()
+{
+	local was
+
+	was=$(cat "$dbg/$1")
+	if echo "$2" 2>/dev/null >"$dbg/$1"; then
+		check_err 1 "$1 took '$2'"
+	fi
+	check_eq "$(cat "$dbg/$1")" "$was" "$1 after refusing '$2'"
+}
+for k in drop_ppm corrupt_ppm dup_ppm reorder_ppm truncate_ppm; do
+	knob_refused $k 1000001
+	knob_refused $k 4294967296
+	knob_refused $k -1
+	knob_refused $k 0.5
+	knob $k 1000000
+	check_eq "$(cat "$dbg/$k")" 1000000 "$k = 1000000 (every frame)"
+	knob $k 0
+done
+for k in latency_us jitter_us reorder_us; do
+	knob_refused $k 1000001
+	knob_refused $k abc
+done
+knob_refused corrupt 2147483648
+knob_refused corrupt -5
+knob_refused cable 2
+check_eq "$(cat "$dbg/corrupt") $(cat "$dbg/cable")" "0 1" "corrupt and cable after the refusals"
+ip netns exec "$NSA" ping -c 2 -i 0.1 -W 2 -q $IPB >/dev/null
+check_err $? "ping after the refusals"
+log_test "knobs out of range refused (EINVAL), the knob unchanged"
 
 RET=0
 knob drop_ppm $PPM

@@ -289,6 +289,8 @@ static u64 plhw_stat(struct plhw_port *port, unsigned int n)
 		return atomic64_read(&port->wire.delayed);
 	if (n == PLHW_STAT_TX_STALLS)
 		return atomic64_read(&port->wire.stalls);
+	if (n == PLHW_STAT_WIRE_TRUNCATED)
+		return atomic64_read(&port->wire.truncated);
 	for (q = 0; q < port->num_queues; q++)
 		sum += READ_ONCE(port->txq[q].stats[n]) +
 		       READ_ONCE(port->rxq[q].stats[n]);

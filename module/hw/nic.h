@@ -29,6 +29,9 @@
 #define PLHW_TX_MAX_DESCS	32	/* descriptors per TX frame */
 #define PLHW_RX_MAX_DESCS	8	/* buffers per RX frame */
 #define PLHW_WIRE_MAX_FRAMES	4096	/* frames a delaying wire holds */
+#define PLHW_WIRE_MAX_US	USEC_PER_SEC	/* latency, jitter, reorder */
+#define PLHW_WIRE_TRUNC_MAX	128	/* truncate_ppm cuts within the headers */
+#define PLHW_PPM_MAX		1000000	/* fault probabilities, 0..1 */
 
 struct platform_device;
 struct dentry;
@@ -105,6 +108,7 @@ struct plhw_wire {
 	u32 corrupt_ppm;
 	u32 dup_ppm;
 	u32 reorder_ppm;
+	u32 truncate_ppm;
 	u32 reorder_us;			/* how long a reordered frame is held */
 	atomic_t corrupt;		/* frames still to corrupt */
 	atomic_t next_id;
@@ -114,6 +118,7 @@ struct plhw_wire {
 	atomic64_t duplicated;
 	atomic64_t reordered;
 	atomic64_t delayed;		/* arrived after more than latency_us */
+	atomic64_t truncated;		/* cut short by truncate_ppm */
 	atomic64_t stalls;		/* TX engine stalls (stall_ms) */
 };
 

@@ -139,6 +139,7 @@ enum plhw_stat {
 	PLHW_STAT_WIRE_REORDERED, /* ... held back for others to overtake */
 	PLHW_STAT_WIRE_DELAYED,	/* ... arriving later than the latency */
 	PLHW_STAT_TX_STALLS,	/* TX engine stalls (stall_ms knob) */
+	PLHW_STAT_WIRE_TRUNCATED, /* ... cut short */
 	PLHW_NUM_STATS
 };
 

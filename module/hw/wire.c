@@ -10,9 +10,12 @@
  *
  * Faults, for tests and for studying the stack under stress (debugfs
  * knobs, each counted where it acts): frames lost, corrupted (a bit of
- * the last byte flipped, after the checksum engines), duplicated, held
- * back for reorder_us so that later frames overtake them, and delayed by
- * up to jitter_us more than the latency without leaving their order.
+ * the last byte flipped, after the checksum engines), cut short (to
+ * 1..PLHW_WIRE_TRUNC_MAX bytes: a runt, or headers that end early; the
+ * sender counts the whole frame, the receiver what arrives), duplicated,
+ * held back for reorder_us so that later frames overtake them, and
+ * delayed by up to jitter_us more than the latency without leaving their
+ * order.
  */
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -70,6 +73,7 @@ void plhw_wire_init(struct plhw_wire *wire)
 	atomic64_set(&wire->reordered, 0);
 	atomic64_set(&wire->delayed, 0);
 	atomic64_set(&wire->stalls, 0);
+	atomic64_set(&wire->truncated, 0);
 }
 
 /* True with probability @ppm per million. */
@@ -184,6 +188,10 @@ void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 	txq->stats[PLHW_STAT_TX_FRAMES]++;
 	txq->stats[PLHW_STAT_TX_BYTES] += len;
 	plhw_l3c_count(port, data, len, true);
+	if (len > 1 && plhw_fault(READ_ONCE(wire->truncate_ppm))) {
+		len = 1 + get_random_u32_below(min(len - 1, PLHW_WIRE_TRUNC_MAX));
+		atomic64_inc(&wire->truncated);
+	}
 
 	spin_lock_bh(&wire->lock);
 	depart = now;

@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Malformed frames: nothing crashes, and every frame is either delivered
+# intact or dropped and counted by reason.
+#
+# fuzz_frames.c sends seeded frames from pla (MTU 9000) with AF_PACKET:
+# runts of the bare header, giants up to 9014 bytes, random bytes, IPv4
+# with truncated headers, wrong total lengths, bad checksums, options and
+# fragments, TCP/UDP/ICMP inside, IPv6 with extension headers, ARP, VLAN
+# tags; it captures on plb (MTU 1500, one queue, IPv4 and IPv6 addresses)
+# and matches every frame received with the one sent, byte for byte.
+#
+#   1. PKTLIFE_FUZZ_FRAMES frames (100000) on a clean wire. Every frame up
+#      to plb's largest (1518 bytes) arrives intact exactly once, except
+#      VLAN frames too short to untag, which the stack frees before taps;
+#      each giant is in drop_oversize (or drop_desc_err); the NIC's and
+#      the driver's counters add up frame for frame; the stack counts the
+#      bad IP headers and checksums it dropped (ktap_info lists its SNMP
+#      counters).
+#   2. A quarter as many through pla's wire faults: truncate_ppm cuts
+#      frames to runts or inside their headers, corrupt_ppm flips a bit,
+#      drop_ppm loses them. Every frame received is what was sent, or a
+#      prefix of it, or that with one bit of its last byte flipped; the
+#      runts are in drop_runt; counters add up with the wire's.
+#   3. The pair still carries traffic, and its counters agree.
+#
+# PKTLIFE_FUZZ_SEED picks another seed (default: the time; printed, so a
+# failure can be replayed).
+source "$(dirname "$0")/lib.sh"
+
+IPA=10.0.65.1
+IPB=10.0.65.2
+FRAMES=${PKTLIFE_FUZZ_FRAMES:-100000}
+SEED=${PKTLIFE_FUZZ_SEED:-$(date +%s)}
+MAXLEN=1518	# plb: MTU 1500, Ethernet header, one VLAN tag
+
+require_root
+require_cmd ip ethtool ping cc
+pl_load || exit $KSFT_FAIL
+
+ktap_plan 3
+
+tmp=$(mktemp -d)
+defer rm -rf "$tmp"
+cc -O2 -Wall -Werror -o "$tmp/fuzz_frames" "$PL_TOP/selftests/fuzz_frames.c" ||
+	exit $KSFT_FAIL
+
+setup_ns NSA NSB || exit $KSFT_FAIL
+pl_pair_quiet "$NSA" pla $IPA "$NSB" plb $IPB || exit $KSFT_FAIL
+# IPv6 on the receiver, for the frames that exercise its extension headers
+ip netns exec "$NSB" sysctl -qw net.ipv6.conf.plb.disable_ipv6=0 || exit $KSFT_FAIL
+ip -n "$NSB" addr add fd00:1::2/64 dev plb nodad || exit $KSFT_FAIL
+ip -n "$NSA" link set pla mtu 9000 || exit $KSFT_FAIL
+# one queue: the sentinel frame comes after every other on the ring
+ip netns exec "$NSB" ethtool -L plb combined 1 || exit $KSFT_FAIL
+dbg=$(pl_dbg_dir "$NSA" pla) || { echo "# no debugfs for pla"; exit $KSFT_FAIL; }
+ktap_info "seed $SEED"
+
+# fuzz COUNT SEED [KNOB=VALUE...]: run the generator; its counts in F[]
+fuzz()
+{
+	local name val
+
+	# not under "ip netns exec": its mount namespace hides debugfs
+	"$tmp/fuzz_frames" "/run/netns/$NSA" pla "/run/netns/$NSB" plb \
+		"$2" "$1" $MAXLEN "${@:3}" >"$tmp/out" 2>"$tmp/err"
+	FUZZ_RC=$?
+	declare -gA F=()
+	while read -r name val; do
+		F[$name]=$val
+	done <"$tmp/out"
+	ktap_info "$(tr '\n' ' ' <"$tmp/out")"
+	[ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err" | head -n 20
+}
+
+snap_all() # SUFFIX
+{
+	pl_snap "A$1" "$NSA" pla
+	pl_snap "B$1" "$NSB" plb
+	declare -gA "S$1"
+	local -n _s=S$1
+	local c
+
+	for c in Ip:InHdrErrors Ip:InAddrErrors Ip:InUnknownProtos Ip:InDiscards \
+		 Ip:ReasmFails Ip:InTruncatedPkts Udp:InErrors Udp:InCsumErrors \
+		 Udp:NoPorts Tcp:InErrs Tcp:InCsumErrors Tcp:OutRsts \
+		 Icmp:InErrors Icmp:InCsumErrors; do
+		_s[$c]=$(pl_snmp "$NSB" "${c%%:*}" "${c#*:}") || _s[$c]=0
+	done
+	_s[rx_nohandler]=$(link_stat "$NSB" plb rx_nohandler) || _s[rx_nohandler]=0
+}
+
+# the reverse direction only: plb -> pla took no fault and no bad frame
+reverse_agrees()
+{
+	local sa sb
+
+	sa=$(ip netns exec "$NSB" ethtool -S plb) || return 1
+	sb=$(ip netns exec "$NSA" ethtool -S pla) || return 1
+	pl_counters_flow plb "$sa" pla "$sb"
+}
+
+DROPS=(rx0_drop_runt rx0_drop_oversize rx0_drop_desc_err rx0_drop_nomem)
+
+# --- 1: a clean wire ---
+RET=0
+snap_all 0
+fuzz "$FRAMES" "$SEED"
+snap_all 1
+check_err $FUZZ_RC "fuzz_frames: a frame changed, came twice or never (exit $FUZZ_RC)"
+check_num "${F[sent]:-0}" eq "$FRAMES" "frames sent (send errors ${F[send_err]:-?})"
+d_tx=$(pl_delta A0 A1 hw_tx_frames)
+d_rx=$(pl_delta B0 B1 hw_rx_frames)
+d_miss=$(pl_delta B0 B1 hw_rx_missed)
+d_pk=$(pl_delta B0 B1 rx0_packets)
+d_drop=$(pl_delta_sum B0 B1 "${DROPS[@]}")
+check_num "$d_tx" ge "$((F[sent] + 1))" "pla hw_tx_frames: the frames and the sentinel"
+check_num "$d_tx" eq "$((d_rx + d_miss))" "pla hw_tx_frames vs. plb hw_rx_frames + hw_rx_missed"
+check_num "$d_rx" eq "$((d_pk + d_drop))" "plb hw_rx_frames vs. rx0_packets + drops (${DROPS[*]})"
+check_num "$(pl_delta_sum B0 B1 rx0_drop_oversize rx0_drop_desc_err)" eq "${F[giants]}" \
+	"giants vs. drop_oversize + drop_desc_err"
+check_delta B0 B1 rx0_drop_runt eq 0 plb
+check_delta B0 B1 rx0_drop_nomem eq 0 plb
+# every frame the driver passed up reached the packet tap, or was a VLAN
+# frame too short to untag, or the socket dropped it (and counted it)
+check_num "$d_pk" eq "$((F[rx_marker] + F[rx_other] + 1 + F[untag] + F[tp_drops]))" \
+	"plb rx0_packets vs. frames captured + sentinel + untag drops + socket drops"
+check_delta B0 B1 hw_rx_csum_bad gt 0 plb
+pl_info_deltas "the receiver's stack" S0 S1 .
+check_num "$((S1[Ip:InHdrErrors] - S0[Ip:InHdrErrors]))" gt 0 "Ip InHdrErrors (bad IPv4 headers)"
+check_num "$((S1[Udp:InCsumErrors] + S1[Tcp:InCsumErrors] - S0[Udp:InCsumErrors] - S0[Tcp:InCsumErrors]))" \
+	gt 0 "Udp+Tcp InCsumErrors (bad checksums)"
+log_test "$FRAMES malformed frames: each delivered intact or dropped and counted"
+
+# --- 2: the wire's faults ---
+RET=0
+snap_all 2
+fuzz $((FRAMES / 4)) $((SEED + 1)) "$dbg/truncate_ppm=100000" \
+	"$dbg/corrupt_ppm=20000" "$dbg/drop_ppm=10000"
+snap_all 3
+check_err $FUZZ_RC "fuzz_frames: a frame changed beyond the faults, came twice, or the sentinel never came (exit $FUZZ_RC)"
+for k in truncate_ppm corrupt_ppm drop_ppm; do
+	check_eq "$(cat "$dbg/$k")" 0 "$k after the run"
+done
+d_tx=$(pl_delta A2 A3 hw_tx_frames)
+d_rx=$(pl_delta B2 B3 hw_rx_frames)
+d_miss=$(pl_delta B2 B3 hw_rx_missed)
+d_lost=$(pl_delta_sum A2 A3 hw_wire_lost hw_wire_dropped)
+d_pk=$(pl_delta B2 B3 rx0_packets)
+d_drop=$(pl_delta_sum B2 B3 "${DROPS[@]}")
+d_trunc=$(pl_delta A2 A3 hw_wire_truncated)
+d_runt=$(pl_delta B2 B3 rx0_drop_runt)
+check_num "$d_tx" eq "$((d_rx + d_miss + d_lost))" \
+	"pla hw_tx_frames vs. plb hw_rx_frames + hw_rx_missed + pla hw_wire_lost + hw_wire_dropped"
+check_num "$d_rx" eq "$((d_pk + d_drop))" "plb hw_rx_frames vs. rx0_packets + drops"
+check_num "$d_trunc" gt 0 "hw_wire_truncated"
+check_num "$d_runt" gt 0 "plb drop_runt (frames cut under 14 bytes)"
+check_num "$d_runt" le "$d_trunc" "drop_runt vs. hw_wire_truncated"
+check_num "${F[cut]}" gt 0 "frames received cut short"
+check_num "$((F[cut] + d_runt))" le "$d_trunc" "cut + runts vs. hw_wire_truncated"
+check_num "${F[flipped]}" le "$(pl_delta A2 A3 hw_wire_corrupted)" "flipped vs. hw_wire_corrupted"
+# a frame not received was lost on the wire, cut (to a runt, or to a VLAN
+# frame too short to untag), missed, or dropped by the socket
+check_num "${F[missing]}" le "$((d_lost + d_trunc + d_miss + F[tp_drops]))" \
+	"frames missing vs. the wire's losses and cuts"
+check_num "$d_pk" ge "$((F[rx_marker] + F[rx_other] + 1 + F[tp_drops]))" \
+	"plb rx0_packets vs. frames captured"
+log_test "$((FRAMES / 4)) frames through truncate, corrupt and drop faults: each accounted for"
+
+# --- 3: still working ---
+RET=0
+ip netns exec "$NSA" ping -c 5 -i 0.1 -W 2 -q $IPB >/dev/null
+check_err $? "ping after the fuzzing"
+busywait 10000 reverse_agrees
+check_err $? "plb -> pla counters disagree: $PL_COUNTERS_DIFF"
+log_test "the pair still carries traffic; its counters agree"
+
+ktap_finish
