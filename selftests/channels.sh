@@ -9,7 +9,9 @@
 # several TX queues too. ethtool -X equal 2 confines the flows to queues
 # 0-1, weight 0 0 1 0 puts all of them on queue 2, and while that table
 # points at queue 2 a count of 2 is refused (the device keeps its 4).
-# Counts beyond the maximum or 0 are refused and change nothing. Channel
+# Counts beyond the maximum or 0 are refused and change nothing, and so
+# are tables pointing at queues the device lacks and keys of the wrong
+# length (the stack checks them against -l and -x). Channel
 # counts and ring sizes changed over and over under a TCP stream lose no
 # byte of it.
 source "$(dirname "$0")/lib.sh"
@@ -23,7 +25,7 @@ require_root
 require_cmd ip ethtool python3 socat sha256sum
 pl_load || exit $KSFT_FAIL
 
-ktap_plan 9
+ktap_plan 10
 
 tmp=$(mktemp -d)
 defer rm -rf "$tmp"
@@ -69,7 +71,7 @@ pl_neigh_pin "$NSA" pla $IPA "$NSB" plb $IPB
 log_test "ethtool -L combined 4 while up: 4 RX and TX queues, counters per queue"
 
 RET=0
-for bad in 0 9 100; do
+for bad in 0 9 100 999; do
 	ip netns exec "$NSB" ethtool -L plb combined $bad 2>/dev/null
 	check_fail $? "ethtool -L plb combined $bad accepted"
 done
@@ -163,6 +165,22 @@ check_err $? "ethtool -X plb weight 0 0 1 0"
 flows weight
 check_eq "$(used "$tmp/weight")" "2" "queues with ethtool -X weight 0 0 1 0"
 log_test "ethtool -X equal/weight: the indirection table steers every flow"
+
+RET=0
+rss_now() { ip netns exec "$NSB" ethtool -x plb | sha256sum; }
+was=$(rss_now)
+key20=$(printf '%02x:' $(seq 1 20)); key20=${key20%:}
+key41=$(printf '%02x:' $(seq 1 41)); key41=${key41%:}
+for bad in "equal 5" "equal 9" "weight 1 1 1 1 1" "weight 0 0 0 0" \
+	   "hkey $key20" "hkey $key41" "hkey zz"; do
+	# shellcheck disable=SC2086 # the arguments are words
+	ip netns exec "$NSB" ethtool -X plb $bad 2>/dev/null
+	check_fail $? "ethtool -X plb ${bad:0:24}... accepted"
+	check_eq "$(rss_now)" "$was" "key and table after refusing -X ${bad:0:24}..."
+done
+flows weight_kept
+check_eq "$(used "$tmp/weight_kept")" "2" "queues after the refusals"
+log_test "ethtool -X: a table pointing at missing queues, a key of the wrong length refused"
 
 RET=0
 ip netns exec "$NSB" ethtool -L plb combined 2 2>/dev/null

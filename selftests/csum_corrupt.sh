@@ -42,10 +42,10 @@ log_test "debugfs corrupt: reads back the frames still to corrupt"
 
 # The receiver prints every datagram it gets until "good" or 10 s of silence.
 ip netns exec "$NSB" python3 -c '
-import socket, sys
+import os, socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 9100))
-s.settimeout(10)
+s.settimeout(10 * int(os.environ.get("PKTLIFE_TIME_SCALE", "1")))
 while True:
     try:
         d = s.recv(2048)

@@ -68,10 +68,10 @@ blast()
 
 	[ "$1" = "$NSA" ] && rns=$NSB || rns=$NSA
 	ip netns exec "$rns" python3 -c '
-import socket, sys
+import os, socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], int(sys.argv[2])))
-s.settimeout(10)
+s.settimeout(10 * int(os.environ.get("PKTLIFE_TIME_SCALE", "1")))
 print("bound", flush=True)
 n = 0
 try:

@@ -149,10 +149,15 @@ trap defer_run_all EXIT
 
 # --- waiting ----------------------------------------------------------------
 
+# PKTLIFE_TIME_SCALE: how many times slower than a release kernel this one
+# is (make check-debug sets it); it stretches every wait for a condition,
+# never a limit a test asserts.
+PL_TIME_SCALE=${PKTLIFE_TIME_SCALE:-1}
+
 # busywait TIMEOUT_MS CMD ARGS...: poll CMD until it succeeds.
 busywait()
 {
-	local timeout_ms=$1
+	local timeout_ms=$(($1 * PL_TIME_SCALE))
 	local start now
 
 	shift
@@ -582,9 +587,10 @@ pl_udp()
 }
 
 PL_UDP_PY='
-import random, socket, struct, sys
+import os, random, socket, struct, sys
 
 HDR = struct.Struct("!III")		# seq, count, offset
+SCALE = int(os.environ.get("PKTLIFE_TIME_SCALE", "1"))	# a slower kernel
 WINDOW = 32
 MAXPAY = 1472
 
@@ -611,7 +617,7 @@ def send(src, ip, port, sizes):
     data = open(src, "rb").read()
     lens = cut(len(data), sizes)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(5)
+    s.settimeout(5 * SCALE)
     s.connect((ip, int(port)))
     off = 0
     for seq, n in enumerate(lens):
@@ -633,7 +639,7 @@ def recv(ref, dst, port):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)	# SO_RCVBUFFORCE
     s.bind(("0.0.0.0", int(port)))
-    s.settimeout(10)
+    s.settimeout(10 * SCALE)
     out = bytearray(len(data))
     end = 0
     seen = set()
@@ -642,8 +648,8 @@ def recv(ref, dst, port):
         try:
             pkt, peer = s.recvfrom(65536)
         except socket.timeout:
-            sys.exit("pl_udp recv: %d of %s datagrams, then nothing for 10 s"
-                     % (len(seen), count))
+            sys.exit("pl_udp recv: %d of %s datagrams, then nothing for %d s"
+                     % (len(seen), count, 10 * SCALE))
         seq, cnt, off = HDR.unpack_from(pkt)
         body = pkt[HDR.size:]
         if seq in seen or (count is not None and cnt != count) or seq >= cnt:

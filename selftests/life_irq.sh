@@ -56,12 +56,12 @@ done
 
 # recv IP PORT N | send IP PORT N: N datagrams, 25 ms apart
 PACED_PY='
-import socket, sys, time
+import os, socket, sys, time
 op, ip, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 if op == "recv":
     s.bind((ip, port))
-    s.settimeout(10)
+    s.settimeout(10 * int(os.environ.get("PKTLIFE_TIME_SCALE", "1")))
     for i in range(n):
         s.recv(64)
 else:

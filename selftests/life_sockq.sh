@@ -48,7 +48,7 @@ pl_pair_quiet "$SND" pla $IP_SND "$RCV" plb $IP_RCV || exit $KSFT_FAIL
 
 # recv udp|tcp PORT Z_MS N | send udp|tcp IP PORT N
 LATE_PY='
-import select, socket, statistics, sys, time
+import os, select, socket, statistics, sys, time
 
 def recv(proto, port, z_ms, n):
     tcp = proto == "tcp"
@@ -80,7 +80,7 @@ def recv(proto, port, z_ms, n):
 def send(proto, ip, port, n):
     tcp = proto == "tcp"
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
-    s.settimeout(10)
+    s.settimeout(10 * int(os.environ.get("PKTLIFE_TIME_SCALE", "1")))
     s.connect((ip, int(port)))
     for i in range(int(n)):
         s.send(b"%020d" % time.monotonic_ns())	# CLOCK_MONOTONIC: one per machine

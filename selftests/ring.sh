@@ -39,7 +39,7 @@ check_eq "$(rings "$NSB" plb)" "4096 4096 256 256" "plb ethtool -g (max RX TX, c
 log_test "ethtool -g: 256/256 by default, at most 4096/4096"
 
 RET=0
-for bad in "rx 100" "tx 100" "rx 8" "tx 32" "rx 8192" "tx 8192" "rx 255" "tx 257" "rx 0" "tx 0"; do
+for bad in "rx 100" "tx 100" "rx 8" "tx 32" "rx 8192" "tx 8192" "rx 255" "tx 257" "rx 0" "tx 0" "rx 1" "tx 1" "rx 1048576"; do
 	for end in "$NSA/pla" "$NSB/plb"; do
 		ns=${end%/*} dev=${end#*/}
 		# shellcheck disable=SC2086 # "rx N" is two words

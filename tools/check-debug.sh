@@ -58,6 +58,8 @@ export PKTLIFE_STRESS_SECS=${PKTLIFE_STRESS_SECS:-15}
 export PKTLIFE_STRESS_LIMIT=${PKTLIFE_STRESS_LIMIT:-1200}
 # a test is ten times slower here too
 export PKTLIFE_TEST_TIMEOUT=${PKTLIFE_TEST_TIMEOUT:-1800}
+# and every wait for a condition stretches as much
+export PKTLIFE_TIME_SCALE=${PKTLIFE_TIME_SCALE:-10}
 
 tools/vm/run --kernel debug --mem 3G --timeout 3600 -- \
 	"$top/selftests/run.sh" "${tests[@]}" 2>&1 | tee "$log/kernel-debug.log"
