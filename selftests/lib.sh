@@ -717,6 +717,7 @@ pl_life_started()
 		sed 's/^/#   /' "$2" | tail -n 20
 		kill -KILL "$1" 2>/dev/null
 		wait "$1" 2>/dev/null
+		pl_life_reaped "$1"
 		return 1
 	fi
 }
@@ -737,6 +738,18 @@ pl_life_kill_all()
 	PL_LIFE_PIDS=()
 }
 
+# pl_life_reaped PID: forget a tool that has been waited for, so that
+# pl_life_kill_all never signals its pid once another process has it.
+pl_life_reaped()
+{
+	local i
+
+	for i in "${!PL_LIFE_PIDS[@]}"; do
+		[ "${PL_LIFE_PIDS[i]}" = "$1" ] && unset 'PL_LIFE_PIDS[i]'
+	done
+	PL_LIFE_PIDS=("${PL_LIFE_PIDS[@]}")
+}
+
 # pl_life_stop PID: SIGINT, as Ctrl-C; its exit status (1 if it does not
 # exit within 30 s, then it is killed).
 pl_life_stop()
@@ -753,9 +766,14 @@ pl_life_wait()
 		ktap_info "pktlife (pid $1) still running after $2 s: killed"
 		kill -KILL "$1" 2>/dev/null
 		wait "$1" 2>/dev/null
+		pl_life_reaped "$1"
 		return 1
 	fi
 	wait "$1"
+	local rc=$?
+
+	pl_life_reaped "$1"
+	return $rc
 }
 
 # pl_life_final OUT: the final stat object of a --json run (one line);

@@ -8,6 +8,13 @@ set -u
 
 dir=$(cd "$(dirname "$0")" && pwd)
 per_test_timeout=${PKTLIFE_TEST_TIMEOUT:-600}
+# PKTLIFE_BUDGET: seconds the whole run may take (0: no limit), e.g. what
+# is left of CI's time.  A test starts only if PKTLIFE_TEST_EST seconds
+# (what a test takes at most, typically; default 300) still fit; the
+# others are skipped, and say so.
+budget=${PKTLIFE_BUDGET:-0}
+test_est=${PKTLIFE_TEST_EST:-300}
+run_start=$(date +%s)
 
 if [ $# -gt 0 ]; then
 	tests=("$@")
@@ -78,6 +85,11 @@ for t in "${tests[@]}"; do
 	name=${t##*/}
 	echo "# selftests: pktlife: $name"
 	start=$(date +%s)
+	if [ "$budget" -gt 0 ] && [ $((start - run_start + test_est)) -gt "$budget" ]; then
+		echo "ok $n selftests: pktlife: $name # SKIP not started: $((start - run_start)) s of the ${budget}-s budget gone"
+		skip=$((skip + 1))
+		continue
+	fi
 	timeout -k 10 "$per_test_timeout" bash "$t" 2>&1 | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	secs=$(($(date +%s) - start))
