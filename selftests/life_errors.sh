@@ -51,6 +51,10 @@ hist tx.wire|unknown stage 'tx.wire'
 hist|no STAGE given
 hist rx.wire tx.nic|unexpected argument 'tx.nic'
 stat -A -i lo|-i and -A do not go together
+stat --perfetto x.json|--perfetto is for pktlife trace
+trace --perfetto /nonexistent/x.json|cannot create /nonexistent/x.json
+trace --svg x.svg|--svg is for pktlife stat
+hist rx.wire --prometheus 9464|--prometheus is for pktlife stat
 EOF_BAD
 log_test "bad filters and options: non-zero exit, a message naming them"
 

@@ -7,12 +7,15 @@
  * one event per sampled journey from the ring buffer. All three share the
  * options, the filters and the way the hooks are chosen and attached.
  */
+#define _GNU_SOURCE	/* ppoll() */
 #include <argp.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -20,7 +23,10 @@
 #include <bpf/libbpf.h>
 #include "life.h"
 #include "life.skel.h"
+#include "perfetto.h"
 #include "pktlife.h"
+#include "prom.h"
+#include "svg.h"
 #include "trace_helpers.h"
 
 enum life_mode { MODE_STAT, MODE_HIST, MODE_TRACE };
@@ -43,6 +49,9 @@ static struct life_env {
 	__u32 sample;		/* trace: 1 in N */
 	int hist_stage;		/* hist: index into the histograms */
 	bool json;
+	const char *perfetto;	/* trace: timeline file */
+	const char *svg;	/* stat: chart file */
+	const char *prometheus;	/* stat: [ADDR:]PORT to serve metrics on */
 } env = {
 	.dir = -1,
 	.interval = 1,
@@ -134,6 +143,9 @@ enum {
 	OPT_DPORT,
 	OPT_PORT,
 	OPT_EXPIRE,
+	OPT_PERFETTO,
+	OPT_SVG,
+	OPT_PROMETHEUS,
 };
 
 static const struct argp_option life_opts[] = {
@@ -157,6 +169,9 @@ static const struct argp_option life_opts[] = {
 	{ "sample", 's', "N", 0, "trace: follow 1 journey in N (default 1)", 2 },
 	{ "expire", OPT_EXPIRE, "SECONDS", 0, "Count a journey lost after SECONDS without news (default 10)", 2 },
 	{ "json", OPT_JSON, NULL, 0, "JSON output", 2 },
+	{ "prometheus", OPT_PROMETHEUS, "[ADDR:]PORT", 0, "stat: serve the histograms to Prometheus on http://ADDR:PORT/metrics (ADDR: 127.0.0.1)", 2 },
+	{ "svg", OPT_SVG, "FILE", 0, "stat: at the end, draw the stages' latency into FILE (SVG)", 2 },
+	{ "perfetto", OPT_PERFETTO, "FILE", 0, "trace: also write the journeys to FILE as a timeline (Chrome trace JSON: ui.perfetto.dev)", 2 },
 	{ "verbose", 'v', NULL, 0, "Verbose debug output (libbpf too)", 2 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 2 },
 	{},
@@ -264,6 +279,19 @@ static error_t life_parse(int key, char *arg, struct argp_state *state)
 	case OPT_JSON:
 		env.json = true;
 		break;
+	case OPT_PROMETHEUS:
+		env.prometheus = arg;
+		break;
+	case OPT_SVG:
+		if (!*arg)
+			argp_error(state, "no FILE for --svg");
+		env.svg = arg;
+		break;
+	case OPT_PERFETTO:
+		if (!*arg)
+			argp_error(state, "no FILE for --perfetto");
+		env.perfetto = arg;
+		break;
 	case 'v':
 		verbose = true;
 		break;
@@ -283,6 +311,12 @@ static error_t life_parse(int key, char *arg, struct argp_state *state)
 		/* an ifindex names a device in one netns only */
 		if (env.all_netns && env.ifname)
 			argp_error(state, "-i and -A do not go together");
+		if (env.perfetto && env.mode != MODE_TRACE)
+			argp_error(state, "--perfetto is for pktlife trace");
+		if (env.svg && env.mode != MODE_STAT)
+			argp_error(state, "--svg is for pktlife stat");
+		if (env.prometheus && env.mode != MODE_STAT)
+			argp_error(state, "--prometheus is for pktlife stat");
 		/* -p icmp with IPv6 addresses (or -6) given after it */
 		if (env.proto == IPPROTO_ICMP && env.family == AF_INET6)
 			env.proto = IPPROTO_ICMPV6;
@@ -329,7 +363,9 @@ static const char stat_doc[] =
 "EXAMPLES:\n"
 "    pktlife stat                          # everything, every second\n"
 "    pktlife stat -i eth0 -p tcp --port 5201 -d 10\n"
-"    pktlife stat -D rx -c 5 --json        # 5 tables of receive stages, JSON\n";
+"    pktlife stat -D rx -c 5 --json        # 5 tables of receive stages, JSON\n"
+"    pktlife stat -d 10 --svg life.svg     # and, at the end, a chart\n"
+"    pktlife stat --prometheus 9464 -I 3600  # for Prometheus to scrape\n";
 
 static const char hist_doc[] =
 "The histogram of one stage (see STAGES).\n"
@@ -347,7 +383,8 @@ static const char trace_doc[] =
 "EXAMPLES:\n"
 "    pktlife trace -p icmp -c 2            # the next two ICMP journeys\n"
 "    pktlife trace -i eth0 -s 100          # one in 100 journeys on eth0\n"
-"    pktlife trace -D rx --dport 53 --json\n";
+"    pktlife trace -D rx --dport 53 --json\n"
+"    pktlife trace --perfetto life.json    # and a timeline for ui.perfetto.dev\n";
 
 static char *help_filter(int key, const char *text, void *input)
 {
@@ -888,19 +925,6 @@ static double percentile(const struct life_hist *h, double p)
 	return h->max;
 }
 
-static const char *fmt_ns(double ns, char *buf, size_t len)
-{
-	if (ns < 1000)
-		snprintf(buf, len, "%.0fns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.1fus", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, len, "%.2fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.2fs", ns / 1e9);
-	return buf;
-}
-
 static __u64 dir_sum(int dir)
 {
 	int s, first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
@@ -1117,6 +1141,66 @@ static void print_hist(double elapsed)
 
 /* --- stat and hist ------------------------------------------------------------------ */
 
+static void svg_fill(struct svg_stage *st, const char *name, const struct life_hist *h)
+{
+	st->name = name;
+	st->count = h->count;
+	st->p50 = percentile(h, 0.5);
+	st->p90 = percentile(h, 0.9);
+	st->p99 = percentile(h, 0.99);
+	st->max = h->max;
+}
+
+/* --svg: the final table as a chart */
+static int write_svg(double elapsed)
+{
+	static char names[LIFE_HIST_MAX][24];
+	struct svg_dir dirs[LIFE_DIR_MAX] = {};
+	char title[192], sub[256], host[64] = "";
+	struct utsname u;
+	int dir, s, n = 0, err;
+
+	for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
+		int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+		int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+		struct svg_dir *d = &dirs[n];
+
+		if (env.dir >= 0 && env.dir != dir)
+			continue;
+		d->name = dir == LIFE_RX ? "RX" : "TX";
+		d->started = acct_v[dir][LA_STARTED];
+		d->completed = acct_v[dir][LA_COMPLETED];
+		d->ended = acct_v[dir][LA_ENDED];
+		d->dropped = acct_v[dir][LA_DROPPED];
+		for (s = first; s <= last; s++) {
+			if (!hist[s].count || d->nstages == SVG_MAX_STAGES)
+				continue;
+			snprintf(names[s], sizeof(names[s]), "%s.%s", dir_name[dir],
+				 stage_name[s]);
+			svg_fill(&d->stage[d->nstages++], names[s], &hist[s]);
+		}
+		s = LIFE_HIST_TOTAL(dir);
+		snprintf(names[s], sizeof(names[s]), "%s.total", dir_name[dir]);
+		svg_fill(&d->total, names[s], &hist[s]);
+		n++;
+	}
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "?");
+	gethostname(host, sizeof(host) - 1);
+	snprintf(title, sizeof(title), "pktlife stat: %s, Linux %s (%s)",
+		 env.ifname ?: env.all_netns ? "every device, every netns" :
+		 "every device", u.release, host);
+	snprintf(sub, sizeof(sub),
+		 "%.1f s. Bars: each stage's median (p50), after the medians of the stages before it; whiskers to p90 (tick) and p99; last row: end to end.",
+		 elapsed);
+	err = svg_write(env.svg, title, sub, dirs, n);
+	if (err)
+		fprintf(stderr, "pktlife: cannot write %s: %s\n", env.svg, strerror(-err));
+	else
+		fprintf(stderr, "pktlife: chart in %s\n", env.svg);
+	return err;
+}
+
 static int report(struct life_bpf *obj, double elapsed, bool final)
 {
 	struct drop_row drops[256];
@@ -1142,6 +1226,8 @@ static int report(struct life_bpf *obj, double elapsed, bool final)
 		print_table(elapsed, drops, ndrops);
 	}
 	fflush(stdout);
+	if (final && env.svg)
+		return write_svg(elapsed);
 	return 0;
 }
 
@@ -1193,29 +1279,153 @@ static int life_start(struct life_bpf **objp, bool trace)
 	return life_open(objp, trace);
 }
 
+/*
+ * --prometheus: the histograms in the text exposition format, cumulative
+ * buckets at powers of two from 1 us to 17 s (each bound a boundary of the
+ * kernel histogram's slots, so the counts are exact), labelled by
+ * direction, stage and interface; the journeys' fates as counters.
+ */
+#define PROM_LE_MIN_LOG	10
+#define PROM_LE_MAX_LOG	34
+
+static struct life_bpf *prom_obj;
+
+/* NAME{direction=..,stage=..,interface=..[,le=LE]} */
+static void prom_series(FILE *f, const char *name, int dir, const char *stage,
+			const char *le)
+{
+	fprintf(f, "%s{direction=\"%s\",stage=\"%s\",interface=", name,
+		dir_name[dir], stage);
+	json_str(f, env.ifname ?: "");
+	if (le)
+		fprintf(f, ",le=\"%s\"", le);
+	fprintf(f, "}");
+}
+
+static void prom_metrics(FILE *f)
+{
+	int dir, s, a, k;
+	char le[24];
+
+	if (read_hists(prom_obj) || read_acct(prom_obj))
+		return;
+	fprintf(f, "# HELP pktlife_stage_seconds Time a wire frame spent in a stage, from the point before it to the point that ends it.\n"
+		"# TYPE pktlife_stage_seconds histogram\n");
+	for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
+		int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+		int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+
+		for (s = first; s <= last + 1; s++) {
+			int h = s <= last ? s : LIFE_HIST_TOTAL(dir);
+			const struct life_hist *hi = &hist[h];
+			__u64 cum = 0;
+			__u32 slot = 0;
+
+			for (k = PROM_LE_MIN_LOG; k <= PROM_LE_MAX_LOG; k++) {
+				double bound = (double)(1ULL << k);
+				double lo, hi_edge;
+
+				for (; slot < LIFE_HIST_SLOTS; slot++) {
+					slot_mid(slot, &lo, &hi_edge);
+					if (hi_edge > bound)
+						break;
+					cum += hi->slots[slot];
+				}
+				snprintf(le, sizeof(le), "%.9g", bound / 1e9);
+				prom_series(f, "pktlife_stage_seconds_bucket", dir,
+					    stage_name[h], le);
+				fprintf(f, " %llu\n", (unsigned long long)cum);
+			}
+			prom_series(f, "pktlife_stage_seconds_bucket", dir, stage_name[h], "+Inf");
+			fprintf(f, " %llu\n", (unsigned long long)hi->count);
+			prom_series(f, "pktlife_stage_seconds_sum", dir, stage_name[h], NULL);
+			fprintf(f, " %.9f\n", hi->sum / 1e9);
+			prom_series(f, "pktlife_stage_seconds_count", dir, stage_name[h], NULL);
+			fprintf(f, " %llu\n", (unsigned long long)hi->count);
+		}
+	}
+	fprintf(f, "# HELP pktlife_frames_total Wire frames by what happened to their journey (see pktlife stat --help).\n"
+		"# TYPE pktlife_frames_total counter\n");
+	for (dir = 0; dir < LIFE_DIR_MAX; dir++)
+		for (a = 0; a < LA_MAX; a++) {
+			fprintf(f, "pktlife_frames_total{direction=\"%s\",fate=\"%s\",interface=",
+				dir_name[dir], acct_name[a]);
+			json_str(f, env.ifname ?: "");
+			fprintf(f, "} %llu\n", (unsigned long long)acct_v[dir][a]);
+		}
+}
+
+/* Until the next table: serve scrapes, or wait for a stop signal. */
+static bool stat_wait(int prom_fd, const sigset_t *wait, __u64 until)
+{
+	sigset_t open;
+
+	if (prom_fd < 0) {
+		__u64 now = now_ns();
+		struct timespec ts = {};
+
+		if (until > now) {
+			ts.tv_sec = (until - now) / 1000000000ULL;
+			ts.tv_nsec = (until - now) % 1000000000ULL;
+		}
+		/* the signals are blocked: take one here, or time out */
+		return sigtimedwait(wait, NULL, &ts) > 0;
+	}
+	/* ppoll() lets the stop signals in: their handler sets exiting */
+	sigprocmask(SIG_BLOCK, NULL, &open);
+	sigdelset(&open, SIGINT);
+	sigdelset(&open, SIGTERM);
+	sigdelset(&open, SIGALRM);
+	while (!exiting) {
+		struct pollfd p = { .fd = prom_fd, .events = POLLIN };
+		__u64 now = now_ns();
+		struct timespec ts;
+
+		if (now >= until)
+			return false;
+		ts.tv_sec = (until - now) / 1000000000ULL;
+		ts.tv_nsec = (until - now) % 1000000000ULL;
+		if (ppoll(&p, 1, &ts, &open) > 0)
+			prom_serve(prom_fd, prom_metrics);
+	}
+	return true;
+}
+
 static int run_stat(void)
 {
 	struct life_bpf *obj = NULL;
-	struct timespec ts;
-	sigset_t wait;
-	__u64 start;
+	int err, prom_fd = -1;
+	__u64 start, next;
 	long tables = 0;
-	int err;
+	sigset_t wait;
 
 	err = life_start(&obj, false);
 	if (err)
 		return err;
 
+	if (env.prometheus) {
+		char where[96];
+
+		prom_fd = prom_listen(env.prometheus, where, sizeof(where));
+		if (prom_fd < 0) {
+			err = prom_fd;
+			fprintf(stderr, "pktlife: cannot serve metrics on '%s': %s\n",
+				env.prometheus, err == -EINVAL ?
+				"not [ADDR:]PORT" : strerror(-err));
+			goto cleanup;
+		}
+		prom_obj = obj;
+		fprintf(stderr, "pktlife: serving metrics on %s\n", where);
+	}
 	start = now_ns();
+	next = start;
 	if (env.duration)
 		alarm(env.duration);
 	fprintf(stderr, "pktlife: following packets, Ctrl-C to stop\n");
 	stop_signals(&wait);
 	while (!exiting) {
-		ts.tv_sec = env.interval;
-		ts.tv_nsec = 0;
-		/* the signals are blocked: take one here, or time out */
-		if (sigtimedwait(&wait, NULL, &ts) > 0)
+		next += env.interval * 1000000000ULL;
+		if (stat_wait(prom_fd, &wait, next))
 			break;
 		if (env.mode == MODE_STAT) {
 			/* with -c N, the last of the N tables is the final one */
@@ -1232,6 +1442,8 @@ static int run_stat(void)
 	life_bpf__detach(obj);
 	err = report(obj, (now_ns() - start) / 1e9, true);
 cleanup:
+	if (prom_fd >= 0)
+		close(prom_fd);
 	life_bpf__destroy(obj);
 	btf__free(vmlinux_btf);
 	return err;
@@ -1370,7 +1582,19 @@ static int on_event(void *ctx, void *data, size_t size)
 		       fmt_ns(end - e->t0, b[2], sizeof(b[2])));
 	}
 	fflush(stdout);
-	if (env.count && ++journeys >= env.count)
+	if (env.perfetto) {
+		char endb[96];
+		struct perfetto_journey j = {
+			.e = e, .ifname = ifname, .flow = fl, .end = endb,
+		};
+
+		snprintf(endb, sizeof(endb), "%s%s%s%s", end_name[e->end < 3 ? e->end : 0],
+			 e->end == LE_DROPPED ? ": " : "",
+			 e->end == LE_DROPPED ? drop_reason_name(e->reason, rb, sizeof(rb)) : "",
+			 e->flags & LIF_BRANCH ? " (clone)" : "");
+		perfetto_journey(&j);
+	}
+	if (++journeys >= env.count && env.count)
 		exiting = 1;
 	return 0;
 }
@@ -1382,9 +1606,17 @@ static int run_trace(void)
 	__u64 last_sweep = 0;
 	int err;
 
+	if (env.perfetto) {
+		err = perfetto_open(env.perfetto, stage_name);
+		if (err) {
+			fprintf(stderr, "pktlife: cannot create %s: %s\n", env.perfetto,
+				strerror(-err));
+			return err;
+		}
+	}
 	err = life_start(&obj, true);
 	if (err)
-		return err;
+		goto cleanup;
 	rb = ring_buffer__new(bpf_map__fd(obj->maps.events), on_event, NULL, NULL);
 	if (!rb) {
 		err = -errno;
@@ -1425,6 +1657,18 @@ cleanup:
 	ring_buffer__free(rb);
 	life_bpf__destroy(obj);
 	btf__free(vmlinux_btf);
+	if (env.perfetto) {
+		int perr = perfetto_close();
+
+		if (perr) {
+			fprintf(stderr, "pktlife: writing %s: %s\n", env.perfetto,
+				strerror(-perr));
+			err = err ?: perr;
+		} else if (!err) {
+			fprintf(stderr, "pktlife: %ld journeys in %s (open it in ui.perfetto.dev)\n",
+				journeys, env.perfetto);
+		}
+	}
 	return err;
 }
 

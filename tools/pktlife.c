@@ -134,6 +134,19 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+const char *fmt_ns(double ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%.0fns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", ns / 1e9);
+	return buf;
+}
+
 /* --- count ------------------------------------------------------------ */
 
 static struct count_env {

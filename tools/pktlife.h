@@ -32,6 +32,8 @@ int self_netns(__u32 *inum);
 int tool_prepare(__u32 *netns);
 /* S as a JSON string. */
 void json_str(FILE *f, const char *s);
+/* NS as "950ns", "12.3us", "4.56ms", "1.20s", in BUF */
+const char *fmt_ns(double ns, char *buf, size_t len);
 /* PKTLIFE_FORCE_RAW_TP=1: raw_tp/kprobe even where tp_btf/fentry work */
 bool force_raw_tp(void);
 
