@@ -12,7 +12,10 @@
 #   make bench           deps + build + benchmarks in a VM per kernel (bench/results/)
 #   make demo            deps + build + a VM showing traffic across a pair
 #   make vm              an interactive shell in the VM (KERNEL=6.1|6.12)
+#   make vm-gdb          the VM under gdb, with the journey macros (KERNEL=6.1|6.12|debug)
 #   make lint            checkpatch --strict on the kernel sources
+#   make install         module (for KDIR), tool, ip plugin, man page (DESTDIR, PREFIX)
+#   make install-dkms    the module's source in /usr/src for DKMS, dkms add
 #
 # Outputs go to build/ only.  V=1 shows the commands.
 
@@ -41,6 +44,7 @@ krel_of = $(notdir $(patsubst %/,%,$(patsubst %/build,%,$(1))))
 
 .DELETE_ON_ERROR:
 .PHONY: all module modules-all tools iproute2 deps check check-upstream check-debug bench demo vm lint clean FORCE
+.PHONY: install install-dkms uninstall vm-gdb
 
 all: module tools iproute2
 
@@ -127,9 +131,59 @@ bench: deps
 
 demo: deps all
 	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) -- $(TOP)/tools/demo.sh
+	@echo
+	@echo "The pictures, on this host:"
+	@echo "  $(BUILD)/demo/life.svg    pktlife stat --svg: per-layer latency (open in a browser)"
+	@echo "  $(BUILD)/demo/life.json   pktlife trace --perfetto: the ping's journeys (https://ui.perfetto.dev)"
 
 vm: all
 	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) --interactive
+
+# the VM with QEMU's gdb stub, gdb attached, break_journey_of_a_packet_in
+# and the others defined (tools/gdb/; Documentation/gdb.rst)
+# (KERNEL=debug: the module make check-debug built against it)
+vm-gdb: $(if $(filter debug,$(KERNEL)),tools iproute2,all)
+	$(Q)$(TOP)/tools/gdb/vm-gdb.sh --kernel $(KERNEL)
+
+# Installing on a host (Documentation/install.rst).  The module goes where
+# the kernel's own packages leave room for out-of-tree ones (updates/, ahead
+# of the kernel's own), for the kernel of KDIR.
+PREFIX ?= /usr
+DESTDIR ?=
+PL_VERSION := $(shell sed -n 's/^\#define PL_DRV_VERSION[[:space:]]*"\(.*\)"/\1/p' $(TOP)/module/pktlife.h)
+KREL = $(call krel_of,$(KDIR))
+
+install: all
+	$(Q)install -D -m 0644 $(BUILD)/$(KREL)/module/pktlife.ko \
+		$(DESTDIR)/lib/modules/$(KREL)/updates/pktlife.ko
+	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KREL); fi
+	$(Q)install -D -m 0755 $(BUILD)/tools/pktlife $(DESTDIR)$(PREFIX)/sbin/pktlife
+	$(Q)install -D -m 0644 $(BUILD)/ip/link_pktlife.so $(DESTDIR)$(PREFIX)/lib/ip/link_pktlife.so
+	$(Q)install -D -m 0644 $(TOP)/Documentation/pktlife.8 $(DESTDIR)$(PREFIX)/share/man/man8/pktlife.8
+	$(Q)gzip -9nf $(DESTDIR)$(PREFIX)/share/man/man8/pktlife.8
+	@echo "  INSTALL pktlife.ko ($(KREL)), $(PREFIX)/sbin/pktlife, $(PREFIX)/lib/ip/link_pktlife.so, pktlife(8)"
+
+# the module's source as DKMS wants it: /usr/src/pktlife-VERSION/, with
+# dkms.conf; "dkms add" unless DESTDIR is set (then dkms --sourcetree)
+DKMS_SRC = $(DESTDIR)/usr/src/pktlife-$(PL_VERSION)
+
+install-dkms:
+	$(Q)rm -rf $(DKMS_SRC)
+	$(Q)install -D -m 0644 $(TOP)/dkms.conf $(DKMS_SRC)/dkms.conf
+	$(Q)install -m 0644 $(TOP)/Kbuild $(DKMS_SRC)/Kbuild
+	$(Q)cd $(TOP) && find module -name '*.[ch]' -o -name Kbuild | \
+		while read -r f; do install -D -m 0644 "$$f" "$(DKMS_SRC)/$$f"; done
+	$(Q)if [ -z "$(DESTDIR)" ]; then dkms add pktlife/$(PL_VERSION); fi
+	@echo "  INSTALL $(DKMS_SRC) (dkms build pktlife/$(PL_VERSION) -k RELEASE)"
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)/lib/modules/$(KREL)/updates/pktlife.ko \
+		$(DESTDIR)$(PREFIX)/sbin/pktlife $(DESTDIR)$(PREFIX)/lib/ip/link_pktlife.so \
+		$(DESTDIR)$(PREFIX)/share/man/man8/pktlife.8.gz
+	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KREL); fi
+	$(Q)if [ -z "$(DESTDIR)" ] && dkms status pktlife/$(PL_VERSION) 2>/dev/null | grep -q .; then \
+		dkms remove pktlife/$(PL_VERSION) --all; fi
+	$(Q)rm -rf $(DESTDIR)/usr/src/pktlife-$(PL_VERSION)
 
 clean:
 	$(Q)rm -rf $(BUILD)

@@ -59,6 +59,12 @@ if ! make -s lint >"$log/lint.log" 2>&1 || [ -s "$log/lint.log" ]; then
 	echo "# checkpatch --strict is not clean"
 	exit 1
 fi
+# make install and DKMS, into scratch trees (nothing of this host changes)
+if ! tools/check-install.sh >"$log/install.log" 2>&1; then
+	cat "$log/install.log"
+	echo "# installing (make install, make install-dkms, dkms build) failed"
+	exit 1
+fi
 
 # One VM per kernel, one after the other; with PL_PARALLEL=1 all at once
 # when the host has a CPU for each (a TCG guest runs on one host thread):

@@ -8,6 +8,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 ko=$top/build/$(uname -r)/module/pktlife.ko
 tool=$top/build/tools/pktlife
 export IP_LIB_DIR=$top/build/ip
+# the pictures, left in the project tree for the host (make demo prints where)
+out=$top/build/demo
+mkdir -p "$out"
+rm -f "$out/life.svg" "$out/life.json"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -36,18 +40,19 @@ if [ -x "$tool" ]; then
 	step "count packets at the kernel's own hooks, and follow their life per layer"
 	ip netns exec right "$tool" count -i pl1 >/tmp/count.out 2>/tmp/count.err &
 	counting=$!
-	ip netns exec right "$tool" stat -i pl1 -I 3600 >/tmp/stat.out 2>/tmp/stat.err &
+	ip netns exec right "$tool" stat -i pl1 -I 3600 --svg "$out/life.svg" \
+		>/tmp/stat.out 2>/tmp/stat.err &
 	stating=$!
 	# at most a minute: a journey it misses must not hang the demo
 	timeout -s INT 60 ip netns exec left "$tool" trace -p icmp -c 3 \
-		>/tmp/trace.out 2>/tmp/trace.err &
+		--perfetto "$out/life.json" >/tmp/trace.out 2>/tmp/trace.err &
 	tracing=$!
 	wait_line /tmp/count.err counting
 	wait_line /tmp/stat.err 'following packets'
 	wait_line /tmp/trace.err tracing
 fi
 
-step "one ping with 100 us of wire latency, then 3 seconds of TCP with iperf3"
+step "one ping with 100 us of wire latency, then 3 seconds of TCP and 2 of UDP with iperf3"
 bus=$(ip netns exec right ethtool -i pl1 | sed -n 's/^bus-info: //p')
 run sh -c "echo 100 > /sys/kernel/debug/pktlife/$bus/latency_us"
 run ip netns exec left ping -c 1 10.0.0.2
@@ -55,6 +60,9 @@ run sh -c "echo 0 > /sys/kernel/debug/pktlife/$bus/latency_us"
 ip netns exec right iperf3 -s -1 >/dev/null &
 for _ in $(seq 100); do ip netns exec right ss -Hltn 'sport = :5201' | grep -q . && break; sleep 0.1; done
 run ip netns exec left iperf3 -c 10.0.0.2 -t 3 -f m
+ip netns exec right iperf3 -s -1 >/dev/null &
+for _ in $(seq 100); do ip netns exec right ss -Hltn 'sport = :5201' | grep -q . && break; sleep 0.1; done
+run ip netns exec left iperf3 -c 10.0.0.2 -u -b 50M -t 2 -f m
 
 if [ -n "$counting" ]; then
 	kill -INT "$counting" "$stating"
@@ -66,6 +74,7 @@ if [ -n "$counting" ]; then
 	cat /tmp/trace.out
 	step "pktlife stat -i pl1 on the right: per-layer latency of everything"
 	cat /tmp/stat.out
+	grep -h '^pktlife: \(chart\|[0-9]* journeys\)' /tmp/stat.err /tmp/trace.err || true
 fi
 
 step "what the driver saw"

@@ -18,6 +18,12 @@ pkgs=(
 	# make check-upstream: the kernel's YNL library, net/forwarding/lib.sh's
 	# packet generator (mausezahn)
 	python3-yaml netsniff-ng
+	# selftests/life_svg.sh: pktlife stat --svg rendered to PNG
+	librsvg2-bin
+	# make install-dkms, tools/check-install.sh: DKMS, the man page
+	dkms man-db openssl
+	# make vm-gdb: the debugger (tools/gdb/)
+	gdb
 	# bench/: the bpftrace competitor (bench/stages.bt)
 	bpftrace
 	# make check-debug: what building a kernel needs beyond the above
