@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Installing on a host, checked on this one without touching it: make
+# Installing on a host, checked on this one without installing anything: make
 # install and make install-dkms into a scratch DESTDIR, then DKMS builds
 # the module from that source for every kernel of kernels.conf, in scratch
 # DKMS trees (Documentation/install.rst).  KTAP; called by make check.

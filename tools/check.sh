@@ -59,7 +59,7 @@ if ! make -s lint >"$log/lint.log" 2>&1 || [ -s "$log/lint.log" ]; then
 	echo "# checkpatch --strict is not clean"
 	exit 1
 fi
-# make install and DKMS, into scratch trees (nothing of this host changes)
+# make install and DKMS, into scratch trees (nothing is installed on this host)
 if ! tools/check-install.sh >"$log/install.log" 2>&1; then
 	cat "$log/install.log"
 	echo "# installing (make install, make install-dkms, dkms build) failed"
