@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pktlife.h"
 #include "svg.h"
@@ -71,21 +72,12 @@ static const char *stage_color(const char *name)
 		{ "netif", "#2ca02c" }, { "ip", "#2ca02c" }, { "local", "#2ca02c" },
 		{ "l4", "#1f77b4" }, { "sock", "#9467bd" }, { "sockq", "#9467bd" },
 	};
-	const char *dot = name;
+	const char *dot = strchr(name, '.');
 	unsigned int i;
 
-	while (*dot && *dot != '.')
-		dot++;
-	if (*dot)
-		dot++;
-	for (i = 0; i < ARRAY_SIZE(colors); i++) {
-		const char *a = colors[i].stage, *b = dot;
-
-		while (*a && *a == *b)
-			a++, b++;
-		if (!*a && !*b)
+	for (i = 0; i < ARRAY_SIZE(colors); i++)
+		if (!strcmp(colors[i].stage, dot ? dot + 1 : name))
 			return colors[i].color;
-	}
 	return "#17becf";
 }
 
