@@ -44,20 +44,21 @@ dbg=$(pl_dbg_dir "$NSA" pla) || { echo "# no debugfs for pla"; exit $KSFT_FAIL; 
 # "flush", a last one after writing 0 to the knob open on fd 3 (reorder:
 # debugfs is not mounted inside the netns)
 UDP_PY='
-import socket, sys, time
+import os, socket, sys, time
+SCALE = int(os.environ.get("PKTLIFE_TIME_SCALE", "1"))	# a slower kernel
 mode = sys.argv[1]
 if mode == "send":
     ip, port, n = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     flush = len(sys.argv) > 5
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", port + 1))
-    s.settimeout(0.5)
+    s.settimeout(0.5 * SCALE)
     for base in range(0, n, 50):
         for seq in range(base, min(base + 50, n)):
             s.sendto(b"%d" % seq + b"." * 60, (ip, port))
         # the receiver says when it has seen (nearly all of) the window:
         # frames still held back (reorder) or lost must not stop us
-        end = time.time() + 2
+        end = time.time() + 2 * SCALE
         while time.time() < end:
             try:
                 if int(s.recv(64)) >= min(base + 50, n) - 12:
@@ -65,7 +66,6 @@ if mode == "send":
             except socket.timeout:
                 pass
     if flush:
-        import os
         os.write(3, b"0\n")
         s.sendto(b"%d" % n + b"." * 60, (ip, port))
 else:
@@ -97,7 +97,7 @@ udp_round()
 
 	pl_snap A0 "$NSA" pla
 	pl_snap B0 "$NSB" plb
-	ip netns exec "$NSB" python3 -c "$UDP_PY" recv $PORT 5 >"$tmp/$1" &
+	ip netns exec "$NSB" python3 -c "$UDP_PY" recv $PORT $((5 * PL_TIME_SCALE)) >"$tmp/$1" &
 	rx=$!
 	slowwait 10 pl_udp_bound "$NSB" $PORT || rc=1
 	ip netns exec "$NSA" python3 -c "$UDP_PY" send $IPB $PORT $N ${2:+"$2"} \

@@ -65,6 +65,11 @@ export PKTLIFE_STRESS_LOOPS=${PKTLIFE_STRESS_LOOPS:-3}
 export PKTLIFE_STRESS_SECS=${PKTLIFE_STRESS_SECS:-5}
 export PKTLIFE_STRESS_LIMIT=${PKTLIFE_STRESS_LIMIT:-1200}
 export PKTLIFE_FUZZ_FRAMES=${PKTLIFE_FUZZ_FRAMES:-2000}
+# stress_reconfig's bound on a stream's return after a change, ten times
+# the release kernels' 1 s: here it only has to tell a stuck queue from a
+# slow one (an ethtool -L of both ends under KASAN stalled TCP 1421 ms in
+# one CI run, an ethtool -G 3380 ms in a run beside two other VMs)
+export PKTLIFE_STRESS_RESUME_MS=${PKTLIFE_STRESS_RESUME_MS:-10000}
 # a test is ten times slower here too
 export PKTLIFE_TEST_TIMEOUT=${PKTLIFE_TEST_TIMEOUT:-1200}
 # and every wait for a condition stretches as much
