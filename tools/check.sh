@@ -65,6 +65,12 @@ if ! tools/check-install.sh >"$log/install.log" 2>&1; then
 	echo "# installing (make install, make install-dkms, dkms build) failed"
 	exit 1
 fi
+# make vm-gdb: every journey macro, in batch, on every kernel (about 10 s each)
+if ! PL_KERNELS="$kernels" tools/check-gdb.sh >"$log/gdb.log" 2>&1; then
+	cat "$log/gdb.log"
+	echo "# make vm-gdb's journeys did not all complete"
+	exit 1
+fi
 
 # One VM per kernel, one after the other; with PL_PARALLEL=1 all at once
 # when the host has a CPU for each (a TCG guest runs on one host thread):
