@@ -97,6 +97,7 @@ udp_round()
 
 	pl_snap A0 "$NSA" pla
 	pl_snap B0 "$NSB" plb
+	udp_snmp U0
 	ip netns exec "$NSB" python3 -c "$UDP_PY" recv $PORT $((5 * PL_TIME_SCALE)) >"$tmp/$1" &
 	rx=$!
 	slowwait 10 pl_udp_bound "$NSB" $PORT || rc=1
@@ -105,7 +106,33 @@ udp_round()
 	wait "$rx" || rc=1
 	pl_snap A1 "$NSA" pla
 	pl_snap B1 "$NSB" plb
+	udp_snmp U1
 	return $rc
+}
+
+# udp_snmp NAME: plb's netns UDP counters, for udp_lost
+UDP_SNMP="InDatagrams NoPorts InErrors RcvbufErrors InCsumErrors"
+udp_snmp()
+{
+	local -n _u=$1
+	local f
+
+	declare -gA "$1"
+	for f in $UDP_SNMP; do
+		_u[$f]=$(pl_snmp "$NSB" Udp $f)
+	done
+}
+
+# udp_lost: after a failed round, where its datagrams went on plb
+udp_lost()
+{
+	local f line=
+
+	for f in $UDP_SNMP; do
+		line+=" $f=+$((U1[$f] - U0[$f]))"
+	done
+	ktap_info "plb Udp:$line"
+	pl_info_deltas plb B0 B1 '^(hw_rx|rx[0-9]*_|drop)'
 }
 
 # knob NAME VALUE: set a fault knob of pla's wire
@@ -157,6 +184,7 @@ lost=$(pl_delta A0 A1 hw_wire_lost)
 check_num "$lost" gt 0 "hw_wire_lost"
 check_eq "$got" $((N - lost)) "datagrams received = $N - hw_wire_lost"
 check_delta B0 B1 hw_rx_frames eq $((N - lost)) "plb"
+[ "$RET" -eq 0 ] || udp_lost
 log_test "drop_ppm: $lost of $N frames lost, the receiver got exactly the rest"
 
 RET=0
@@ -183,6 +211,7 @@ dup=$(pl_delta A0 A1 hw_wire_duplicated)
 check_num "$dup" gt 0 "hw_wire_duplicated"
 check_eq "$got" $((N + dup)) "datagrams received = $N + hw_wire_duplicated"
 check_delta B0 B1 hw_rx_frames eq $((N + dup)) "plb"
+[ "$RET" -eq 0 ] || udp_lost
 log_test "dup_ppm: $dup of $N frames delivered twice"
 
 RET=0

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+/* a wait, times PKTLIFE_TIME_SCALE on a slower (debug) kernel */
 #define TIMEOUT_MS 5000
 
 static void die(const char *what)
@@ -84,8 +85,10 @@ static struct scm_timestamping *stamps(struct msghdr *msg)
 static int wait_in(int fd, short events)
 {
 	struct pollfd p = { .fd = fd, .events = events };
+	const char *scale = getenv("PKTLIFE_TIME_SCALE");
+	int n = scale ? atoi(scale) : 1;
 
-	return poll(&p, 1, TIMEOUT_MS);
+	return poll(&p, 1, TIMEOUT_MS * (n > 0 ? n : 1));
 }
 
 static int do_send(const char *ip, int port, int n)
