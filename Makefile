@@ -135,6 +135,7 @@ demo: deps all
 	@echo "The pictures, on this host:"
 	@echo "  $(BUILD)/demo/life.svg    pktlife stat --svg: per-layer latency (open in a browser)"
 	@echo "  $(BUILD)/demo/life.json   pktlife trace --perfetto: the ping's journeys (https://ui.perfetto.dev)"
+	@echo "  $(BUILD)/demo/metrics.txt pktlife stat --prometheus: one scrape of /metrics (the text Prometheus reads)"
 
 vm: all
 	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) --interactive

@@ -11,7 +11,7 @@ export IP_LIB_DIR=$top/build/ip
 # the pictures, left in the project tree for the host (make demo prints where)
 out=$top/build/demo
 mkdir -p "$out"
-rm -f "$out/life.svg" "$out/life.json"
+rm -f "$out/life.svg" "$out/life.json" "$out/metrics.txt"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -25,6 +25,8 @@ run ip -n left addr add 10.0.0.1/24 dev pl0
 run ip -n right addr add 10.0.0.2/24 dev pl1
 run ip -n left link set pl0 up
 run ip -n right link set pl1 up
+# loopback, for the Prometheus scrape below (a new netns has it down)
+run ip -n right link set lo up
 run ip -n left -d link show pl0
 
 # wait_line FILE TEXT: the tool has attached (loading three at once takes a
@@ -41,7 +43,7 @@ if [ -x "$tool" ]; then
 	ip netns exec right "$tool" count -i pl1 >/tmp/count.out 2>/tmp/count.err &
 	counting=$!
 	ip netns exec right "$tool" stat -i pl1 -I 3600 --svg "$out/life.svg" \
-		>/tmp/stat.out 2>/tmp/stat.err &
+		--prometheus 9464 >/tmp/stat.out 2>/tmp/stat.err &
 	stating=$!
 	# at most a minute: a journey it misses must not hang the demo
 	timeout -s INT 60 ip netns exec left "$tool" trace -p icmp -c 3 \
@@ -65,6 +67,15 @@ for _ in $(seq 100); do ip netns exec right ss -Hltn 'sport = :5201' | grep -q .
 run ip netns exec left iperf3 -c 10.0.0.2 -u -b 50M -t 2 -f m
 
 if [ -n "$counting" ]; then
+	step "a Prometheus scrape of pktlife stat --prometheus 9464 (loopback of netns right)"
+	ip netns exec right python3 -c '
+import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9464/metrics", timeout=30).read().decode())
+' >"$out/metrics.txt" || echo "demo: the scrape failed" >&2
+	# what became of the frames, and the whole journeys' count and sum
+	grep -E '^pktlife_frames_total|^pktlife_stage_seconds_(count|sum)\{[^}]*stage="total"' \
+		"$out/metrics.txt" | grep -v "} 0$" || true
+	echo "... $(wc -l <"$out/metrics.txt") lines: every stage's histogram, buckets of powers of two"
 	kill -INT "$counting" "$stating"
 	wait "$counting" "$stating" || true
 	wait "$tracing" || true
