@@ -564,7 +564,7 @@ pl_socat_copy()
 		wait "$rx"
 		return 1
 	fi
-	ip netns exec "$nstx" timeout 300 socat -u FILE:"$src" TCP:"$ip:$port" || rc=1
+	ip netns exec "$nstx" timeout $((300 * PL_TIME_SCALE)) socat -u FILE:"$src" TCP:"$ip:$port" || rc=1
 	# a sender that never connected leaves the receiver listening
 	[ $rc -eq 0 ] || kill "$rx" 2>/dev/null
 	wait "$rx" || rc=1

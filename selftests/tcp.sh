@@ -35,7 +35,7 @@ receiver=$!
 defer kill "$receiver"
 slowwait 10 listening 7000
 check_err $? "socat receiver did not start"
-ip netns exec "$NSA" timeout 300 socat -u FILE:"$tmp/tx" TCP:10.0.2.2:7000
+ip netns exec "$NSA" timeout $((300 * PL_TIME_SCALE)) socat -u FILE:"$tmp/tx" TCP:10.0.2.2:7000
 check_err $? "socat sender failed"
 wait "$receiver"
 check_err $? "socat receiver failed"
@@ -50,7 +50,7 @@ server=$!
 defer kill "$server"
 slowwait 10 listening 5201
 check_err $? "iperf3 server did not start"
-ip netns exec "$NSA" timeout 300 iperf3 -c 10.0.2.2 -n 100M --json >"$tmp/client.json"
+ip netns exec "$NSA" timeout $((300 * PL_TIME_SCALE)) iperf3 -c 10.0.2.2 -n 100M --json >"$tmp/client.json"
 check_err $? "iperf3 client failed"
 wait "$server"
 check_err $? "iperf3 server failed"
