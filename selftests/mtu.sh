@@ -97,11 +97,14 @@ pl_snap B1 "$NSB" plb
 check_eq "$(stat -c %s "$tmp/rx")" $size "bytes received"
 check_eq "$(sha256sum <"$tmp/rx" | cut -d' ' -f1)" "$(sha256sum <"$tmp/tx" | cut -d' ' -f1)" "sha256"
 pl_info_deltas "plb" B0 B1 '^(rx0_|hw_rx_)'
-# jumbo frames did cross: on average well over a 4 KB page per frame
+# jumbo frames did cross: on average over a 4 KB page per frame, which no
+# frame of a 1500-byte MTU comes near.  (Not much more: how full the
+# segments are depends on how fast the receiver acks and on socat's 8 KB
+# writes: a CI run averaged 7834 bytes.)
 p=$(pl_delta B0 B1 rx0_packets)
 b=$(pl_delta B0 B1 rx0_bytes)
 check_num "$p" gt 0 "plb rx0_packets delta"
-[ "$p" -gt 0 ] 2>/dev/null && check_num $((b / p)) gt 8000 "plb bytes per received frame"
+[ "$p" -gt 0 ] 2>/dev/null && check_num $((b / p)) gt 4096 "plb bytes per received frame"
 check_delta B0 B1 rx0_drop_oversize eq 0 "plb"
 log_test "MTU 9000: 64 MB over TCP in jumbo frames, byte for byte"
 
