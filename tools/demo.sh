@@ -42,7 +42,7 @@ if [ -x "$tool" ]; then
 	step "count packets at the kernel's own hooks, and follow their life per layer"
 	ip netns exec right "$tool" count -i pl1 >/tmp/count.out 2>/tmp/count.err &
 	counting=$!
-	ip netns exec right "$tool" stat -i pl1 -I 3600 --svg "$out/life.svg" \
+	ip netns exec right "$tool" stat -i pl1 -I 1 --svg "$out/life.svg" \
 		--prometheus 9464 >/tmp/stat.out 2>/tmp/stat.err &
 	stating=$!
 	# at most a minute: a journey it misses must not hang the demo
@@ -54,17 +54,37 @@ if [ -x "$tool" ]; then
 	wait_line /tmp/trace.err tracing
 fi
 
-step "one ping with 100 us of wire latency, then 3 seconds of TCP and 2 of UDP with iperf3"
+step "one ping with 100 us of wire latency"
 bus=$(ip netns exec right ethtool -i pl1 | sed -n 's/^bus-info: //p')
 run sh -c "echo 100 > /sys/kernel/debug/pktlife/$bus/latency_us"
 run ip netns exec left ping -c 1 10.0.0.2
 run sh -c "echo 0 > /sys/kernel/debug/pktlife/$bus/latency_us"
-ip netns exec right iperf3 -s -1 >/dev/null &
-for _ in $(seq 100); do ip netns exec right ss -Hltn 'sport = :5201' | grep -q . && break; sleep 0.1; done
-run ip netns exec left iperf3 -c 10.0.0.2 -t 3 -f m
-ip netns exec right iperf3 -s -1 >/dev/null &
-for _ in $(seq 100); do ip netns exec right ss -Hltn 'sport = :5201' | grep -q . && break; sleep 0.1; done
-run ip netns exec left iperf3 -c 10.0.0.2 -u -b 50M -t 2 -f m
+
+# iperf3 TCP|UDP SECONDS: a client in left, its summary in /tmp/iperf-*.out
+iperf()
+{
+	local udp=
+
+	[ "$1" = UDP ] && udp="-u -b 50M"
+	ip netns exec right iperf3 -s -1 >/dev/null &
+	for _ in $(seq 100); do
+		ip netns exec right ss -Hltn 'sport = :5201' | grep -q . && break
+		sleep 0.1
+	done
+	# shellcheck disable=SC2086 # the options are words
+	ip netns exec left iperf3 -c 10.0.0.2 $udp -t "$2" -f m >"/tmp/iperf-$1.out"
+}
+step "3 s of TCP, then 2 s of UDP at 50 Mbit/s (iperf3); pktlife stat on pl1, live: a table a second, cumulative"
+live=
+if [ -n "$counting" ]; then
+	tail -n 0 -f /tmp/stat.out &
+	live=$!
+fi
+iperf TCP 3
+iperf UDP 2
+[ -z "$live" ] || { sleep 1; kill "$live"; }
+step "what iperf3 measured"
+grep -h -E 'sender|receiver' /tmp/iperf-TCP.out /tmp/iperf-UDP.out
 
 if [ -n "$counting" ]; then
 	step "a Prometheus scrape of pktlife stat --prometheus 9464 (loopback of netns right)"
@@ -83,8 +103,8 @@ sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9464/metrics", timeout
 	cat /tmp/count.out
 	step "pktlife trace -p icmp -c 3 on the left: the ping's journey out and back"
 	cat /tmp/trace.out
-	step "pktlife stat -i pl1 on the right: per-layer latency of everything"
-	cat /tmp/stat.out
+	step "pktlife stat -i pl1 on the right, its final table: per-layer latency of everything"
+	awk 'BEGIN { RS = "" } { last = $0 } END { print last }' /tmp/stat.out
 	grep -h '^pktlife: \(chart\|[0-9]* journeys\)' /tmp/stat.err /tmp/trace.err || true
 fi
 

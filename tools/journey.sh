@@ -182,7 +182,7 @@ echo go >"$tmp/go"
 wait_for $((WARM + 1))
 echo 0 >"$tr/tracing_on"
 wait "$txt" "$rxt" || true
-echo done >"$tmp/go"
+echo "done" >"$tmp/go"
 wait "$client" "$server" || true
 
 # last BLOCK FILE: the last journey's block
