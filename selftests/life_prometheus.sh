@@ -106,7 +106,8 @@ for i, line in enumerate(open(sys.argv[1]).read().splitlines(), 1):
         bad.append("line %d: interface %r" % (i, labels.get("interface")))
     key = (labels.get("direction"), labels.get("stage") or labels.get("fate"))
     series.setdefault(name, {}).setdefault(key, []).append((labels.get("le"), value))
-if types.get("pktlife_stage_seconds") != "histogram" or types.get("pktlife_frames_total") != "counter":
+if types.get("pktlife_stage_seconds") != "histogram" or types.get("pktlife_frames_total") != "counter" \
+        or types.get("pktlife_bpf_missed_total") != "counter":
     bad.append("types %s" % types)
 for key, buckets in series.get("pktlife_stage_seconds_bucket", {}).items():
     les = [math.inf if le == "+Inf" else float(le) for le, _ in buckets]
@@ -123,6 +124,7 @@ for d, s, want in (("rx", "wire", n), ("rx", "local", n), ("rx", "total", 0)):
 for fate in ("started", "ended"):
     if series["pktlife_frames_total"][("rx", fate)][0][1] != n:
         bad.append("rx %s %s" % (fate, series["pktlife_frames_total"][("rx", fate)]))
+print("missed %d" % series.get("pktlife_bpf_missed_total", {}).get((None, None), [(None, -1)])[0][1])
 for (d, s), v in sorted(series["pktlife_stage_seconds_count"].items()):
     print("stage %s.%s %d %.9f" % (d, s, v[0][1], series["pktlife_stage_seconds_sum"][(d, s)][0][1]))
 print("\n".join(bad), file=sys.stderr)
@@ -142,6 +144,12 @@ jq -r '("rx", "tx") as $d | .[$d] | ((.stages[] | "\($d).\(.stage) \(.count) \(.
 awk '$1 == "stage" { printf "%s %d %.0f\n", $2, $3, $4 * 1e9 }' "$TMPD/check" | sort >"$TMPD/prom"
 diff "$TMPD/json" "$TMPD/prom" >"$TMPD/diff"
 check_err $? "scrape vs. final JSON (stage count sum_ns): $(head -n 6 "$TMPD/diff" | tr '\n' ' ')"
+# the kernel's skipped runs: a counter, so the final table has at least
+# what the scrape before it had
+missed=$(jq -r .prog_misses <<<"$final")
+scraped=$(awk '$1 == "missed" { print $2 }' "$TMPD/check")
+check_num "$scraped" ge 0 "pktlife_bpf_missed_total in the scrape"
+check_num "$missed" ge "${scraped:-0}" "final prog_misses"
 log_test "the scrape says what the tool's final table says, to the nanosecond"
 
 ktap_finish

@@ -936,6 +936,33 @@ static __u64 dir_sum(int dir)
 	return sum;
 }
 
+/*
+ * Runs of our programs the kernel skipped: a hook reached on a CPU where
+ * the same program is already running (an interrupt or softirq taken
+ * under it) does not run it again, and counts it in the program's
+ * recursion_misses (fentry, fexit, tp_btf, raw_tp).  The point is not
+ * taken: its stage falls into the next, or the journey never starts or
+ * ends.  Summed over every program loaded.
+ */
+static __u64 prog_misses;
+
+static void read_misses(struct life_bpf *obj)
+{
+	struct bpf_program *prog;
+	__u64 sum = 0;
+
+	bpf_object__for_each_program(prog, obj->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		sum += info.recursion_misses;
+	}
+	prog_misses = sum;
+}
+
 static __u64 lost(int dir)
 {
 	return acct_v[dir][LA_LOST_RING] + acct_v[dir][LA_LOST_MAP] +
@@ -1012,6 +1039,9 @@ static void print_table(double elapsed, struct drop_row *drops, int ndrops)
 			       (unsigned long long)acct_v[dir][LA_FOLDED],
 			       (unsigned long long)acct_v[dir][LA_TRACE_LOST]);
 	}
+	if (prog_misses)
+		printf("missed: %llu runs of pktlife's programs skipped by the kernel (a hook reached again while its program ran)\n",
+		       (unsigned long long)prog_misses);
 	printf("\n");
 }
 
@@ -1027,8 +1057,8 @@ static void json_common(double elapsed)
 {
 	int i;
 
-	printf("\"elapsed_s\":%.3f,\"attach\":{\"tp\":\"%s\",\"fn\":\"%s\"},\"missing\":[",
-	       elapsed, attach_tp, attach_fn);
+	printf("\"elapsed_s\":%.3f,\"attach\":{\"tp\":\"%s\",\"fn\":\"%s\"},\"prog_misses\":%llu,\"missing\":[",
+	       elapsed, attach_tp, attach_fn, (unsigned long long)prog_misses);
 	for (i = 0; i < nmissing; i++) {
 		printf("%s", i ? "," : "");
 		json_str(stdout, missing[i]);
@@ -1211,6 +1241,7 @@ static int report(struct life_bpf *obj, double elapsed, bool final)
 		err = read_hists(obj);
 	if (!err)
 		err = read_acct(obj);
+	read_misses(obj);
 	if (err) {
 		fprintf(stderr, "pktlife: cannot read the maps: %s\n",
 			strerror(-err));
@@ -1309,6 +1340,7 @@ static void prom_metrics(FILE *f)
 
 	if (read_hists(prom_obj) || read_acct(prom_obj))
 		return;
+	read_misses(prom_obj);
 	fprintf(f, "# HELP pktlife_stage_seconds Time a wire frame spent in a stage, from the point before it to the point that ends it.\n"
 		"# TYPE pktlife_stage_seconds histogram\n");
 	for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
@@ -1353,6 +1385,11 @@ static void prom_metrics(FILE *f)
 			json_str(f, env.ifname ?: "");
 			fprintf(f, "} %llu\n", (unsigned long long)acct_v[dir][a]);
 		}
+	fprintf(f, "# HELP pktlife_bpf_missed_total Runs of pktlife's programs the kernel skipped: a hook reached again while its program ran on that CPU.\n"
+		"# TYPE pktlife_bpf_missed_total counter\n"
+		"pktlife_bpf_missed_total{interface=");
+	json_str(f, env.ifname ?: "");
+	fprintf(f, "} %llu\n", (unsigned long long)prog_misses);
 }
 
 /* Until the next table: serve scrapes, or wait for a stop signal. */
@@ -1647,8 +1684,12 @@ static int run_trace(void)
 	/* what was submitted before the detach */
 	ring_buffer__consume(rb);
 	read_acct(obj);
+	read_misses(obj);
 	if (verbose)
 		print_acct(stderr);
+	if (prog_misses)
+		fprintf(stderr, "pktlife: %llu runs of pktlife's programs skipped by the kernel (a hook reached again while its program ran)\n",
+			(unsigned long long)prog_misses);
 	if (acct_v[LIFE_RX][LA_TRACE_LOST] + acct_v[LIFE_TX][LA_TRACE_LOST])
 		fprintf(stderr, "pktlife: %llu journeys not shown (ring buffer full)\n",
 			(unsigned long long)(acct_v[LIFE_RX][LA_TRACE_LOST] +
