@@ -26,6 +26,8 @@
 #            from the kernel's own accounting (kernel.bpf_stats_enabled)
 #   mem      BPF map memory of pktlife stat and pktlife trace; the module's
 #            memory per queue pair (MemAvailable, 1 vs 8 channels)
+# With observe, progs and stat's map memory are taken while its pktlife
+# stat is attached: one attach fewer each (tens of seconds under TCG).
 #
 # RAW gets one line per measurement: "FIGURE VALUE" (figures as
 # bench/report.py names them).  Exit 0 if every measurement ran.
@@ -98,6 +100,7 @@ use() { A=$1-a; B=$1-b; }
 
 unpair() # KEY
 {
+	unset "PG_DONE[$1-a]"
 	ip netns del "$1-a" 2>/dev/null
 	ip netns del "$1-b" 2>/dev/null
 }
@@ -160,15 +163,22 @@ pg() # NS FILE CMD: a pktgen command
 # frames from bna to bnb, thread t on CPU t and TX queue t (modulo the
 # queues bna has: pktgen warns, on the console, of a queue beyond them).
 # One shell in A writes every command: each "ip netns exec" costs.
+# pktgen keeps its set-up per netns (PG_DONE: netns A -> THREADS) from one
+# run to the next: only "start" and "stop" are needed then.
+declare -A PG_DONE=()
 pktgen_setup()
 {
 	local t dmac nq script=
 
+	[ "${PG_DONE[$A]:-}" = "$1" ] && return 0
+	# no thread left with a device of an earlier set-up
+	for ((t = 0; t < $(nproc); t++)); do
+		script+="echo rem_device_all > /proc/net/pktgen/kpktgend_$t && "
+	done
 	dmac=$(ip netns exec $B cat /sys/class/net/bnb/address)
 	nq=$(ip netns exec $A sh -c 'ls -d /sys/class/net/bna/queues/tx-*' | wc -l)
 	[ "$nq" -gt 0 ] || return 1
 	for ((t = 0; t < $1; t++)); do
-		script+="echo rem_device_all > /proc/net/pktgen/kpktgend_$t && "
 		script+="echo 'add_device bna@$t' > /proc/net/pktgen/kpktgend_$t && "
 		for c in "count 0" "clone_skb 0" "pkt_size 60" "delay 0" \
 			"dst $IPB" "dst_mac $dmac" "udp_dst_min 9" "udp_dst_max 9" \
@@ -178,7 +188,7 @@ pktgen_setup()
 			script+="echo '$c' > /proc/net/pktgen/bna@$t && "
 		done
 	done
-	ip netns exec $A sh -c "${script}true"
+	ip netns exec $A sh -c "${script}true" && PG_DONE[$A]=$1
 }
 
 rx_count() # "PACKETS NS" of bnb, read together
@@ -350,17 +360,58 @@ if wanted tp; then
 	if [ ! -f "$KO_NOTRACE" ]; then
 		fail "no $KO_NOTRACE (make module PL_NOTRACE=1)"
 	else
-		for ((r = 0; r < REPS; r++)); do
-			for v in on off; do
+		# on off off on on off ...: as interleaved as on off on off
+		# (a drift in time weighs on both alike), with half the
+		# module swaps, each seconds here
+		loaded=
+		for ((r = 0; r < 2 * REPS; r++)); do
+			v=on
+			[ $(((r + 1) / 2 % 2)) -eq 1 ] && v=off
+			if [ "$v" != "$loaded" ]; then
 				[ $v = on ] && ko=$KO || ko=$KO_NOTRACE
+				loaded=
 				module_use "$ko" && pair pktlife pl ||
 					{ fail "tp $v: module or pair"; continue; }
-				measure "tp.$v" pps 1
-			done
+				loaded=$v
+			fi
+			measure "tp.$v" pps 1
 		done
 		module_use "$KO"
 	fi
 fi
+
+# progs: under pps and tcp on the current pair, each program of the
+# pktlife stat attached (OBS_PID) with its cost per run from the kernel's
+# own accounting (kernel.bpf_stats_enabled)
+PROGS_DONE=
+progs()
+{
+	local f id ns cnt name
+
+	PROGS_DONE=1
+	sysctl -qw kernel.bpf_stats_enabled=1
+	pps 1 >/dev/null && tcp >/dev/null || fail "progs: traffic"
+	# names by id, from one bpftool run (each costs seconds here)
+	declare -A pname=()
+	while read -r id name; do
+		pname[$id]=$name
+	done < <(bpftool prog show -j | jq -r '.[] | "\(.id) \(.name)"')
+	for f in /proc/"$OBS_PID"/fdinfo/*; do
+		grep -q '^prog_type:' "$f" 2>/dev/null || continue
+		read -r id ns cnt < <(awk '$1 == "prog_id:" { i = $2 }
+			$1 == "run_time_ns:" { t = $2 } $1 == "run_cnt:" { c = $2 }
+			END { print i, t, c }' "$f")
+		[ "${cnt:-0}" -gt 0 ] || continue
+		name=${pname[$id]:-id$id}
+		record "prog.$name.ns" $((ns / cnt))
+		record "prog.$name.runs" "$cnt"
+	done
+	sysctl -qw kernel.bpf_stats_enabled=0
+}
+
+# the tool's BPF map memory, MODE's pid: from /proc/PID/fdinfo
+MAPS_DONE=
+maps() { record "mem.maps.$1" "$(fdinfo_sum "$2" map memlock)"; MAPS_DONE+=" $1"; }
 
 if wanted observe; then
 	grep -q '^pktlife ' /proc/modules || module_use "$KO"
@@ -377,6 +428,13 @@ if wanted observe; then
 			measure "observe.pps.${obs%2}" pps 1
 			measure "observe.tcp.${obs%2}" tcp
 		done
+		# while pktlife stat is attached anyway (an attach takes tens
+		# of seconds here): its programs' costs, after the runs above
+		# (bpf_stats costs time of its own), and its maps' memory
+		if [ "$obs" = pktlife ]; then
+			[[ " $ONLY " == *" progs "* ]] && progs
+			[[ " $ONLY " == *" mem "* ]] && maps stat $OBS_PID
+		fi
 		if [ "${obs%2}" != none ]; then
 			observe_stop
 			# it counted the packets it watched
@@ -386,28 +444,10 @@ if wanted observe; then
 	done
 fi
 
-if wanted progs; then
+if [ -z "$PROGS_DONE" ] && wanted progs; then
 	grep -q '^pktlife ' /proc/modules || module_use "$KO"
 	if observe_start pktlife; then
-		sysctl -qw kernel.bpf_stats_enabled=1
-		{ [ -d /run/netns/pl-a ] || pair pktlife pl; } && use pl &&
-			pps 1 >/dev/null && tcp >/dev/null || fail "progs: traffic"
-		# names by id, from one bpftool run (each costs seconds here)
-		declare -A pname=()
-		while read -r id name; do
-			pname[$id]=$name
-		done < <(bpftool prog show -j | jq -r '.[] | "\(.id) \(.name)"')
-		for f in /proc/"$OBS_PID"/fdinfo/*; do
-			grep -q '^prog_type:' "$f" 2>/dev/null || continue
-			read -r id ns cnt < <(awk '$1 == "prog_id:" { i = $2 }
-				$1 == "run_time_ns:" { t = $2 } $1 == "run_cnt:" { c = $2 }
-				END { print i, t, c }' "$f")
-			[ "${cnt:-0}" -gt 0 ] || continue
-			name=${pname[$id]:-id$id}
-			record "prog.$name.ns" $((ns / cnt))
-			record "prog.$name.runs" "$cnt"
-		done
-		sysctl -qw kernel.bpf_stats_enabled=0
+		{ [ -d /run/netns/pl-a ] || pair pktlife pl; } && use pl && progs
 		observe_stop
 	fi
 fi
@@ -445,11 +485,12 @@ if wanted mem; then
 		unpair m8
 	done
 	for mode in stat trace; do
+		[[ " $MAPS_DONE " == *" $mode "* ]] && continue
 		"$PL_TOOL" $mode -A >/dev/null 2>"$TMPD/mem.err" &
 		pid=$!
 		slowwait 300 bash -c "grep -qE 'following packets|tracing' $TMPD/mem.err || ! kill -0 $pid"
 		if grep -qE "following packets|tracing" "$TMPD/mem.err"; then
-			record "mem.maps.$mode" "$(fdinfo_sum $pid map memlock)"
+			maps $mode $pid
 		else
 			fail "pktlife $mode did not start"
 		fi
