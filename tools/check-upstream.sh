@@ -64,6 +64,20 @@ if [ ! -x "$csum" ]; then
 	fi
 fi
 
+# The tests call "ethtool --json -c" and "-x DEV context N", which
+# bookworm's ethtool 6.1 does not know: trixie's, unpacked into
+# build/upstream/ethtool (fetched once; tools/fetch-ethtool.sh checks its
+# signature).  The guest puts it first in the tests' PATH.  Without it (no
+# network), bookworm's, and rss_ctx.py fails on the options.
+eth=$out/ethtool
+if [ ! -x "$eth/usr/sbin/ethtool" ]; then
+	if v=$(tools/fetch-ethtool.sh "$eth" 2>"$out/ethtool.log"); then
+		echo "# fetched trixie's ethtool $v"
+	else
+		echo "# cannot fetch trixie's ethtool ($(tail -n1 "$out/ethtool.log")): bookworm's it is"
+	fi
+fi
+
 echo "# build: pktlife.ko for $kernel, the iproute2 plugin"
 kdir=$(tools/kernels.sh kdir "$kernel") || exit 1
 if ! make -s module KDIR="$kdir" >"$out/build.log" 2>&1 ||

@@ -16,8 +16,9 @@ pkgs=(
 	qemu-system-x86 busybox-static kmod cpio
 	iproute2 ethtool iperf3 tcpdump iputils-ping socat python3 procps jq util-linux
 	# make check-upstream: the kernel's YNL library, net/forwarding/lib.sh's
-	# packet generator (mausezahn)
-	python3-yaml netsniff-ng
+	# packet generator (mausezahn); fetching and checking trixie's ethtool
+	# (tools/fetch-ethtool.sh)
+	python3-yaml netsniff-ng curl gpgv debian-archive-keyring
 	# selftests/life_svg.sh: pktlife stat --svg rendered to PNG
 	librsvg2-bin
 	# make install-dkms, tools/check-install.sh: DKMS, the man page
