@@ -68,6 +68,16 @@ if mode == "send":
     if flush:
         os.write(3, b"0\n")
         s.sendto(b"%d" % n + b"." * 60, (ip, port))
+    # take every ack still coming before closing: an ack to a closed port
+    # makes pla send plb an ICMP port unreachable (6 pass the rate limit),
+    # frames on the faulty wire the counts below would have to allow for
+    # (on the debug kernel the receiver lags that far behind)
+    s.settimeout(1.0 * SCALE)
+    try:
+        while True:
+            s.recv(64)
+    except socket.timeout:
+        pass
 else:
     port, quiet = int(sys.argv[2]), float(sys.argv[3])
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
