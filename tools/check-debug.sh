@@ -81,8 +81,11 @@ export PKTLIFE_TIME_SCALE=${PKTLIFE_TIME_SCALE:-10}
 # PL_DEADLINE (seconds since the epoch, .ci/run): the tests must be done
 # by then.  The VM gets what is left, less its boot and shutdown, as its
 # budget: tests that would not fit are skipped, and say so.  With less
-# than one test's time left this fails.
-vm_timeout=3600
+# than one test's time left this fails.  Without it, the VM is stopped
+# once every test could have used its whole timeout, the boot aside.
+ntests=${#tests[@]}
+[ "$ntests" -eq 0 ] && ntests=$(find selftests -maxdepth 1 -name '*.sh' ! -name lib.sh ! -name run.sh | wc -l)
+vm_timeout=$((600 + ntests * (PKTLIFE_TEST_TIMEOUT + 60)))
 if [ -n "${PL_DEADLINE:-}" ]; then
 	export PKTLIFE_TEST_EST=${PKTLIFE_TEST_EST:-420}
 	export PKTLIFE_BUDGET=$((PL_DEADLINE - $(date +%s) - 120))
