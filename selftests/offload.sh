@@ -16,7 +16,8 @@
 # (no IPv6, pinned neighbours) keeps other frames out of the counts.
 source "$(dirname "$0")/lib.sh"
 
-SIZE_MB=${PL_OFFLOAD_MB:-200}
+# the size of each copy (the debug tier sets less: tools/check-debug.sh)
+SIZE_MB=${PKTLIFE_OFFLOAD_MB:-200}
 
 require_root
 require_cmd socat ss sha256sum ethtool jq

@@ -67,7 +67,7 @@ export PKTLIFE_STRESS_LIMIT=${PKTLIFE_STRESS_LIMIT:-1200}
 export PKTLIFE_FUZZ_FRAMES=${PKTLIFE_FUZZ_FRAMES:-2000}
 # offload.sh's TCP copy in each of its four feature combinations (200 MB
 # on the release kernels: 800 MB did not fit in 20 minutes here)
-export PL_OFFLOAD_MB=${PL_OFFLOAD_MB:-32}
+export PKTLIFE_OFFLOAD_MB=${PKTLIFE_OFFLOAD_MB:-32}
 # stress_reconfig's bound on a stream's return after a change, ten times
 # the release kernels' 1 s: here it only has to tell a stuck queue from a
 # slow one (an ethtool -L of both ends under KASAN stalled TCP 1421 ms in
