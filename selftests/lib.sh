@@ -751,11 +751,13 @@ pl_life_reaped()
 }
 
 # pl_life_stop PID: SIGINT, as Ctrl-C; its exit status (1 if it does not
-# exit within 30 s, then it is killed).
+# exit within 60 s times the time scale, then it is killed).
 pl_life_stop()
 {
 	kill -INT "$1" 2>/dev/null
-	pl_life_wait "$1" 30
+	# 12 s at most on the release kernels; on the debug one detaching the
+	# fentry/fexit programs of stat or trace took 290 s, once over 300
+	pl_life_wait "$1" 60
 }
 
 # pl_life_wait PID TIMEOUT_S: wait for a tool that stops by itself (-c, -d);
@@ -763,7 +765,7 @@ pl_life_stop()
 pl_life_wait()
 {
 	if ! slowwait "$2" pl_gone "$1"; then
-		ktap_info "pktlife (pid $1) still running after $2 s: killed"
+		ktap_info "pktlife (pid $1) still running after $(($2 * PL_TIME_SCALE)) s: killed"
 		kill -KILL "$1" 2>/dev/null
 		wait "$1" 2>/dev/null
 		pl_life_reaped "$1"
