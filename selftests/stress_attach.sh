@@ -235,7 +235,8 @@ round()
 	else
 		kill -KILL "$pid"
 		# (quiet: bash would say "Killed")
-		pl_life_wait "$pid" 30 2>/dev/null
+		# (60 s times the time scale: 287 s once on the debug kernel)
+		pl_life_wait "$pid" 60 2>/dev/null
 		rc=$?
 		[ -z "$FAIL" ] && [ $rc -ne 137 ] &&
 			FAIL="$WHAT: exit status $rc after SIGKILL"
