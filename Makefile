@@ -32,8 +32,8 @@ endif
 
 # The kernel the VM and the default build use.
 KERNEL ?= 6.12
-KERNELS = $(shell $(TOP)/tools/kernels.sh names)
-kdir_of = $(shell $(TOP)/tools/kernels.sh kdir $(1))
+KERNELS = $(shell $(TOP)/scripts/kernels.sh names)
+kdir_of = $(shell $(TOP)/scripts/kernels.sh kdir $(1))
 
 # KDIR defaults to the headers of $(KERNEL); it is resolved only when used,
 # so that "make deps" works before those headers exist.
@@ -60,7 +60,7 @@ define build_module
 		find . -xtype l -delete
 	$(Q)$(MAKE) -C $(1) M=$(MODBUILD)/$(call krel_of,$(1)) W=1 $(if $(Q),-s) modules \
 		2>&1 | grep -v '^Skipping BTF generation' >&2; exit $${PIPESTATUS[0]}
-	$(Q)$(TOP)/tools/module-btf.sh $(call krel_of,$(1)) \
+	$(Q)$(TOP)/scripts/module-btf.sh $(call krel_of,$(1)) \
 		$(MODBUILD)/$(call krel_of,$(1))/module/pktlife.ko $(BUILD)
 	@echo "  MODULE  $(patsubst $(TOP)/%,%,$(MODBUILD))/$(call krel_of,$(1))/module/pktlife.ko"
 endef
@@ -70,7 +70,7 @@ module:
 
 modules-all:
 	$(Q)for k in $(KERNELS); do \
-		$(MAKE) module KDIR=$$($(TOP)/tools/kernels.sh kdir $$k) || exit 1; \
+		$(MAKE) module KDIR=$$($(TOP)/scripts/kernels.sh kdir $$k) || exit 1; \
 	done
 
 tools:
@@ -92,7 +92,7 @@ deps:
 CHECKPATCH := $(BUILD)/kernel-scripts/scripts/checkpatch.pl
 
 $(CHECKPATCH):
-	$(Q)$(TOP)/tools/kernel-script.sh $(BUILD)/kernel-scripts \
+	$(Q)$(TOP)/scripts/kernel-script.sh $(BUILD)/kernel-scripts \
 		scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
 
 CHECKPATCH_FLAGS := --no-tree --strict --terse --show-types \

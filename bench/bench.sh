@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ ${#kernels[@]} -gt 0 ] || read -ra kernels < <(tools/kernels.sh names | tr '\n' ' ')
+[ ${#kernels[@]} -gt 0 ] || read -ra kernels < <(scripts/kernels.sh names | tr '\n' ' ')
 
 start=$(date +%s)
 rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
@@ -43,7 +43,7 @@ if ! make -s all >"$out/build.log" 2>&1; then
 	exit 1
 fi
 for k in "${kernels[@]}"; do
-	kdir=$(tools/kernels.sh kdir "$k")
+	kdir=$(scripts/kernels.sh kdir "$k")
 	if ! make -s module KDIR="$kdir" >>"$out/build.log" 2>&1 ||
 	   ! make -s module KDIR="$kdir" PL_NOTRACE=1 >>"$out/build.log" 2>&1; then
 		cat "$out/build.log"
@@ -57,7 +57,7 @@ bench_kernel()
 {
 	local k=$1 rel raw mode base vm rc=0
 
-	rel=$(tools/kernels.sh release "$k")
+	rel=$(scripts/kernels.sh release "$k")
 	raw=$out/raw-$rel.txt
 	echo "# bench: kernel $rel"
 	tools/vm/run --kernel "$k" --timeout 1500 -- "$top/bench/guest.sh" \
@@ -81,7 +81,7 @@ status=0
 pids=()
 [ "$(nproc)" -ge ${#kernels[@]} ] || serial=1
 for k in "${kernels[@]}"; do
-	rm -f "$out/summary-$(tools/kernels.sh release "$k").txt"
+	rm -f "$out/summary-$(scripts/kernels.sh release "$k").txt"
 	if [ $serial = 1 ]; then
 		bench_kernel "$k" || status=1
 	else
@@ -94,7 +94,7 @@ for p in "${pids[@]}"; do
 done
 summary=()
 for k in "${kernels[@]}"; do
-	rel=$(tools/kernels.sh release "$k")
+	rel=$(scripts/kernels.sh release "$k")
 	[ -f "$out/summary-$rel.txt" ] || { status=1; continue; }
 	while IFS= read -r line; do
 		summary+=("$rel: $line")

@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-kernels=$(tools/kernels.sh names)
+kernels=$(scripts/kernels.sh names)
 n=0 failed=0
 
 ok() # RESULT NAME [WHY]
@@ -34,9 +34,9 @@ ok() # RESULT NAME [WHY]
 echo "TAP version 13"
 echo "1..$(($(wc -w <<<"$kernels") + 3))"
 version=$(sed -n 's/^#define PL_DRV_VERSION[[:space:]]*"\(.*\)"/\1/p' module/pktlife.h)
-rel=$(tools/kernels.sh release "$(tools/kernels.sh names | tail -n1)")
+rel=$(scripts/kernels.sh release "$(scripts/kernels.sh names | tail -n1)")
 
-out=$(make -s install DESTDIR="$tmp/root" KERNEL="$(tools/kernels.sh names | tail -n1)" 2>&1)
+out=$(make -s install DESTDIR="$tmp/root" KERNEL="$(scripts/kernels.sh names | tail -n1)" 2>&1)
 rc=$?
 why=$out
 for f in "lib/modules/$rel/updates/pktlife.ko" usr/sbin/pktlife \
@@ -63,7 +63,7 @@ ok $rc "make install-dkms: /usr/src/pktlife-$version, dkms.conf of the driver's 
 
 mkdir -p "$tmp/dkms"
 for k in $kernels; do
-	krel=$(tools/kernels.sh release "$k")
+	krel=$(scripts/kernels.sh release "$k")
 	out=$(dkms build --dkmstree "$tmp/dkms" --sourcetree "$tmp/root/usr/src" \
 		-m pktlife -v "$version" -k "$krel" 2>&1)
 	rc=$?

@@ -66,12 +66,12 @@ fi
 
 # The tests call "ethtool --json -c" and "-x DEV context N", which
 # bookworm's ethtool 6.1 does not know: trixie's, unpacked into
-# build/upstream/ethtool (fetched once; tools/fetch-ethtool.sh checks its
+# build/upstream/ethtool (fetched once; scripts/fetch-ethtool.sh checks its
 # signature).  The guest puts it first in the tests' PATH.  Without it (no
 # network), bookworm's, and rss_ctx.py fails on the options.
 eth=$out/ethtool
 if [ ! -x "$eth/usr/sbin/ethtool" ]; then
-	if v=$(tools/fetch-ethtool.sh "$eth" 2>"$out/ethtool.log"); then
+	if v=$(scripts/fetch-ethtool.sh "$eth" 2>"$out/ethtool.log"); then
 		echo "# fetched trixie's ethtool $v"
 	else
 		echo "# cannot fetch trixie's ethtool ($(tail -n1 "$out/ethtool.log")): bookworm's it is"
@@ -79,7 +79,7 @@ if [ ! -x "$eth/usr/sbin/ethtool" ]; then
 fi
 
 echo "# build: pktlife.ko for $kernel, the iproute2 plugin"
-kdir=$(tools/kernels.sh kdir "$kernel") || exit 1
+kdir=$(scripts/kernels.sh kdir "$kernel") || exit 1
 if ! make -s module KDIR="$kdir" >"$out/build.log" 2>&1 ||
    ! make -s iproute2 >>"$out/build.log" 2>&1; then
 	cat "$out/build.log"
@@ -89,7 +89,7 @@ fi
 # The guest loads a copy: a rebuild of build/<release>/module while the
 # tests run (the VM sees the tree live) must not change the driver under
 # test half-way.
-rel=$(tools/kernels.sh release "$kernel") || exit 1
+rel=$(scripts/kernels.sh release "$kernel") || exit 1
 cp "build/$rel/module/pktlife.ko" "$out/pktlife-$rel.ko" || exit 1
 echo "# driver: $(git log -1 --format='%h %s' 2>/dev/null)$(git status --porcelain -- module 2>/dev/null | grep -q . && echo ', module/ has uncommitted changes')"
 

@@ -14,7 +14,7 @@ cd "$top" || exit 1
 log=$top/build/check
 mkdir -p "$log"
 
-kernels=$(echo ${PL_KERNELS:-$(tools/kernels.sh names)})
+kernels=$(echo ${PL_KERNELS:-$(scripts/kernels.sh names)})
 read -r -a tests <<<"${PL_TESTS:-}"
 start=$(date +%s)
 status=0
@@ -27,8 +27,8 @@ if ! make -s all >"$log/build.log" 2>&1; then
 	exit 1
 fi
 for k in $kernels; do
-	kdir=$(tools/kernels.sh kdir "$k")
-	rel=$(tools/kernels.sh release "$k")
+	kdir=$(scripts/kernels.sh kdir "$k")
+	rel=$(scripts/kernels.sh release "$k")
 	rm -rf "build/$rel/module"/*.o
 	if ! make -s module KDIR="$kdir" C=1 >"$log/module-$rel.log" 2>&1 ||
 	   grep -E 'warning:|error:' "$log/module-$rel.log"; then
@@ -46,7 +46,7 @@ for k in $kernels; do
 done
 # The kernel's YNL CLI and netdev spec, for qstats.sh (from the kernel's
 # own source, at run time: never copied into the repo).
-if ! tools/kernel-script.sh build/kernel-scripts tools/net/ynl \
+if ! scripts/kernel-script.sh build/kernel-scripts tools/net/ynl \
 	Documentation/netlink/specs/netdev.yaml \
 	Documentation/netlink/genetlink.yaml \
 	Documentation/netlink/genetlink-legacy.yaml >"$log/ynl.log" 2>&1; then
@@ -81,7 +81,7 @@ fi
 # shows only this output.
 run_kernel() # NAME
 {
-	echo "# kernel $1: $(tools/kernels.sh release "$1")"
+	echo "# kernel $1: $(scripts/kernels.sh release "$1")"
 	tools/vm/run --kernel "$1" --timeout 3000 -- "$top/selftests/run.sh" "${tests[@]}" \
 		>"$log/kernel-$1.log" 2>&1 &
 	local vm=$!

@@ -17,7 +17,7 @@ pkgs=(
 	iproute2 ethtool iperf3 tcpdump iputils-ping socat python3 procps jq util-linux
 	# make check-upstream: the kernel's YNL library, net/forwarding/lib.sh's
 	# packet generator (mausezahn); fetching and checking trixie's ethtool
-	# (tools/fetch-ethtool.sh)
+	# (scripts/fetch-ethtool.sh)
 	python3-yaml netsniff-ng curl gpgv debian-archive-keyring
 	# selftests/life_svg.sh: pktlife stat --svg rendered to PNG
 	librsvg2-bin
@@ -32,7 +32,7 @@ pkgs=(
 	bc flex bison
 )
 # the kernels themselves, through their metapackages
-mapfile -t -O "${#pkgs[@]}" pkgs < <("$top/tools/kernels.sh" packages)
+mapfile -t -O "${#pkgs[@]}" pkgs < <("$top/scripts/kernels.sh" packages)
 
 missing=()
 for p in "${pkgs[@]}"; do
