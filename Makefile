@@ -5,14 +5,15 @@
 #   make                 module (for KDIR), BPF objects, the pktlife tool
 #   make KDIR=/path      the module for another kernel tree or headers
 #   make modules-all     the module for every kernel in kernels.conf
-#   make deps            install the Debian packages the project needs
+#   make deps            install the Debian packages the project needs, fetch the
+#                        kernels apt cannot install and their compiler (scripts/)
 #   make check           deps + build for every kernel + all selftests in a VM
-#   make check-upstream  deps + the kernel's own drivers/net tests in a VM (KERNEL=6.1|6.12)
+#   make check-upstream  deps + the kernel's own drivers/net tests in a VM (KERNEL=name)
 #   make check-debug     deps + selftests on a debug build of 6.12 (KASAN, kmemleak, lockdep)
 #   make bench           deps + build + benchmarks in a VM per kernel (bench/results/)
 #   make demo            deps + build + a VM showing traffic across a pair
-#   make vm              an interactive shell in the VM (KERNEL=6.1|6.12)
-#   make vm-gdb          the VM under gdb, with the journey macros (KERNEL=6.1|6.12|debug)
+#   make vm              an interactive shell in the VM (KERNEL=a name of kernels.conf)
+#   make vm-gdb          the VM under gdb, with the journey macros (KERNEL=name|debug)
 #   make lint            checkpatch --strict on the kernel sources
 #   make install         module (for KDIR), tool, ip plugin, man page (DESTDIR, PREFIX)
 #   make install-dkms    the module's source in /usr/src for DKMS, dkms add
@@ -52,13 +53,15 @@ all: module tools iproute2
 # (bench/ measures what they cost when nobody listens)
 MODBUILD = $(if $(filter 1,$(PL_NOTRACE)),$(BUILD)/notrace,$(BUILD))
 
-# build/<release>/module/pktlife.ko for the kernel at $(1)
+# build/<release>/module/pktlife.ko for the kernel at $(1), with the
+# compiler that kernel names (scripts/toolchain.sh: a trixie root for a
+# kernel built with a gcc bookworm lacks)
 define build_module
 	$(Q)mkdir -p $(MODBUILD)/$(call krel_of,$(1))
 	$(Q)cd $(MODBUILD)/$(call krel_of,$(1)) && \
 		cp -rs --remove-destination $(TOP)/Kbuild $(TOP)/module . && \
 		find . -xtype l -delete
-	$(Q)$(MAKE) -C $(1) M=$(MODBUILD)/$(call krel_of,$(1)) W=1 $(if $(Q),-s) modules \
+	$(Q)$(TOP)/scripts/toolchain.sh kmake $(1) M=$(MODBUILD)/$(call krel_of,$(1)) W=1 $(if $(Q),-s) modules \
 		2>&1 | grep -v '^Skipping BTF generation' >&2; exit $${PIPESTATUS[0]}
 	$(Q)$(TOP)/scripts/module-btf.sh $(call krel_of,$(1)) \
 		$(MODBUILD)/$(call krel_of,$(1))/module/pktlife.ko $(BUILD)
@@ -102,12 +105,14 @@ KSRC := $(wildcard $(TOP)/module/*.[ch] $(TOP)/module/*/*.[ch])
 KSRC_TRACE := $(filter %trace.h,$(KSRC))
 
 # compat.h is the one place allowed to test kernel versions, and it mirrors
-# the kernel's own multi-use macros; TRACE_EVENT() has a layout of its own.
+# the kernel's own multi-use macros (one spelling for every kernel, so an
+# argument only the newest uses goes unused on the others); TRACE_EVENT()
+# has a layout of its own.
 lint: $(CHECKPATCH)
 	$(Q)$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
 		-f $(filter-out %/compat.h $(KSRC_TRACE),$(KSRC))
 	$(Q)$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
-		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_REUSE \
+		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_REUSE,MACRO_ARG_UNUSED \
 		-f $(TOP)/module/compat.h
 	$(Q)$(CHECKPATCH) $(CHECKPATCH_FLAGS) \
 		--ignore PARENTHESIS_ALIGNMENT,OPEN_ENDED_LINE -f $(KSRC_TRACE)
@@ -151,6 +156,7 @@ vm-gdb: $(if $(filter debug,$(KERNEL)),tools iproute2,all)
 # of the kernel's own), for the kernel of KDIR.
 PREFIX ?= /usr
 DESTDIR ?=
+# The one version of driver, tool, DKMS package and man page.
 PL_VERSION := $(shell sed -n 's/^\#define PL_DRV_VERSION[[:space:]]*"\(.*\)"/\1/p' $(TOP)/module/pktlife.h)
 KREL = $(call krel_of,$(KDIR))
 
@@ -160,7 +166,9 @@ install: all
 	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KREL); fi
 	$(Q)install -D -m 0755 $(BUILD)/tools/pktlife $(DESTDIR)$(PREFIX)/sbin/pktlife
 	$(Q)install -D -m 0644 $(BUILD)/ip/link_pktlife.so $(DESTDIR)$(PREFIX)/lib/ip/link_pktlife.so
-	$(Q)install -D -m 0644 $(TOP)/Documentation/pktlife.8 $(DESTDIR)$(PREFIX)/share/man/man8/pktlife.8
+	$(Q)mkdir -p $(DESTDIR)$(PREFIX)/share/man/man8
+	$(Q)sed 's/@PL_VERSION@/$(PL_VERSION)/' $(TOP)/Documentation/pktlife.8 \
+		>$(DESTDIR)$(PREFIX)/share/man/man8/pktlife.8
 	$(Q)gzip -9nf $(DESTDIR)$(PREFIX)/share/man/man8/pktlife.8
 	@echo "  INSTALL pktlife.ko ($(KREL)), $(PREFIX)/sbin/pktlife, $(PREFIX)/lib/ip/link_pktlife.so, pktlife(8)"
 
@@ -170,7 +178,8 @@ DKMS_SRC = $(DESTDIR)/usr/src/pktlife-$(PL_VERSION)
 
 install-dkms:
 	$(Q)rm -rf $(DKMS_SRC)
-	$(Q)install -D -m 0644 $(TOP)/dkms.conf $(DKMS_SRC)/dkms.conf
+	$(Q)mkdir -p $(DKMS_SRC)
+	$(Q)sed 's/@PL_VERSION@/$(PL_VERSION)/' $(TOP)/dkms.conf >$(DKMS_SRC)/dkms.conf
 	$(Q)install -m 0644 $(TOP)/Kbuild $(DKMS_SRC)/Kbuild
 	$(Q)cd $(TOP) && find module -name '*.[ch]' -o -name Kbuild | \
 		while read -r f; do install -D -m 0644 "$$f" "$(DKMS_SRC)/$$f"; done

@@ -2,24 +2,89 @@
 /*
  * pktlife compat: the one place where kernel-version differences live.
  *
- * The driver is written against the newest supported kernel (6.12); this
- * header gives older ones (6.1) the same spelling.  Nothing else in the
- * driver tests LINUX_VERSION_CODE.
+ * The driver and the NIC model are written against the newest supported
+ * kernel (Debian's newest, 7.x); this header gives older ones (6.12, 6.1)
+ * the same spelling.  Nothing else in module/ tests LINUX_VERSION_CODE.
  */
 #ifndef _PKTLIFE_COMPAT_H
 #define _PKTLIFE_COMPAT_H
 
 #include <linux/ethtool.h>
+#include <linux/hrtimer.h>
 #include <linux/net_tstamp.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <net/netdev_queues.h>
+#include <net/rtnetlink.h>
 
 /* page_pool's headers were split in 6.6. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #include <net/page_pool/helpers.h>
 #else
 #include <net/page_pool.h>
+#endif
+
+/*
+ * hrtimer_setup() (6.13) sets the callback with the rest; hrtimer_init()
+ * is gone since.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+/*
+ * rtnl_link_ops.newlink takes its arguments packed in one structure since
+ * 6.15, the peer's netns among them: the core resolves it from the
+ * attributes nested in the ops' peer_type.  Before, the driver resolved it
+ * itself with rtnl_link_get_net().  pl_newlink() is written once, for the
+ * structure; pl_peer_net_get() gives it a reference to the peer's netns
+ * either way.
+ */
+struct rtnl_newlink_params;
+int pl_newlink(struct net_device *dev, struct rtnl_newlink_params *params,
+	       struct netlink_ext_ack *extack);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+static inline struct net *pl_peer_net_get(struct rtnl_newlink_params *p,
+					  struct nlattr **peer_tb)
+{
+	return get_net(rtnl_newlink_peer_net(p));
+}
+
+#define PL_RTNL_NEWLINK(fn, peer)	.newlink = fn, .peer_type = peer
+#else
+struct rtnl_newlink_params {
+	struct net *src_net;
+	struct nlattr **tb;
+	struct nlattr **data;
+};
+
+static inline struct net *pl_peer_net_get(struct rtnl_newlink_params *p,
+					  struct nlattr **peer_tb)
+{
+	return rtnl_link_get_net(p->src_net, peer_tb);
+}
+
+static inline int pl_newlink_compat(struct net *src_net, struct net_device *dev,
+				    struct nlattr *tb[], struct nlattr *data[],
+				    struct netlink_ext_ack *extack)
+{
+	struct rtnl_newlink_params p = {
+		.src_net = src_net,
+		.tb = tb,
+		.data = data,
+	};
+
+	return pl_newlink(dev, &p, extack);
+}
+
+#define PL_RTNL_NEWLINK(fn, peer)	.newlink = fn##_compat
 #endif
 
 /*
@@ -177,6 +242,27 @@ static inline void pl_pp_params_owner(struct page_pool_params *pp,
 		(pkts) ? __netif_txq_maybe_wake(txq, get_desc, start_thrs, \
 						down_cond) : -1;	\
 	})
+#endif
+
+/*
+ * The RX ring count has an ethtool op of its own since 6.19; before, the
+ * core asked get_rxnfc() for ETHTOOL_GRXRINGS (and 7.x no longer does).
+ */
+u32 pl_get_rx_ring_count(struct net_device *dev);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define PL_ETHTOOL_RX_RING_COUNT	.get_rx_ring_count = pl_get_rx_ring_count
+#else
+static inline int pl_get_rxnfc(struct net_device *dev,
+			       struct ethtool_rxnfc *info, u32 *rule_locs)
+{
+	if (info->cmd != ETHTOOL_GRXRINGS)
+		return -EOPNOTSUPP;
+	info->data = pl_get_rx_ring_count(dev);
+	return 0;
+}
+
+#define PL_ETHTOOL_RX_RING_COUNT	.get_rxnfc = pl_get_rxnfc
 #endif
 
 /* ethtool_puts() came in 6.8. */

@@ -259,15 +259,11 @@ static int pl_set_coalesce(struct net_device *dev,
 }
 
 /* ethtool -x/-X need the number of RX rings: the indirection table's range */
-static int pl_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
-			u32 *rule_locs)
+u32 pl_get_rx_ring_count(struct net_device *dev)
 {
 	struct pl_priv *priv = netdev_priv(dev);
 
-	if (info->cmd != ETHTOOL_GRXRINGS)
-		return -EOPNOTSUPP;
-	info->data = priv->num_queues;
-	return 0;
+	return priv->num_queues;
 }
 
 static u32 pl_get_rxfh_key_size(struct net_device *dev)
@@ -330,7 +326,7 @@ const struct ethtool_ops pl_ethtool_ops = {
 	.set_channels		= pl_set_channels,
 	.get_coalesce		= pl_get_coalesce,
 	.set_coalesce		= pl_set_coalesce,
-	.get_rxnfc		= pl_get_rxnfc,
+	PL_ETHTOOL_RX_RING_COUNT,
 	.get_rxfh_key_size	= pl_get_rxfh_key_size,
 	.get_rxfh_indir_size	= pl_get_rxfh_indir_size,
 	.get_rxfh		= pl_get_rxfh,

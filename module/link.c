@@ -60,8 +60,8 @@ static int pl_register(struct net_device *dev, struct plhw_port *hw)
 	return err;
 }
 
-/* Create and register the peer described by @tbp in the right netns. */
-static struct net_device *pl_create_peer(struct net *src_net,
+/* Create and register the peer described by @tbp in @net, its netns. */
+static struct net_device *pl_create_peer(struct net *net,
 					 struct ifinfomsg *ifmp,
 					 struct nlattr **tbp,
 					 struct plhw_port *hw,
@@ -70,7 +70,6 @@ static struct net_device *pl_create_peer(struct net *src_net,
 	unsigned char name_assign_type;
 	struct net_device *peer;
 	char ifname[IFNAMSIZ];
-	struct net *net;
 	int err;
 
 	if (ifmp && tbp[IFLA_IFNAME]) {
@@ -81,17 +80,11 @@ static struct net_device *pl_create_peer(struct net *src_net,
 		name_assign_type = NET_NAME_ENUM;
 	}
 
-	net = rtnl_link_get_net(src_net, tbp);
-	if (IS_ERR(net)) {
-		plhw_port_destroy(hw);
-		return ERR_CAST(net);
-	}
-
 	peer = rtnl_create_link(net, ifname, name_assign_type, &pl_link_ops,
 				tbp, extack);
 	if (IS_ERR(peer)) {
 		plhw_port_destroy(hw);
-		goto out_put_net;
+		return peer;
 	}
 
 	if (!ifmp || !tbp[IFLA_ADDRESS])
@@ -102,29 +95,27 @@ static struct net_device *pl_create_peer(struct net *src_net,
 	err = pl_register(peer, hw);
 	if (err) {
 		free_netdev(peer);
-		peer = ERR_PTR(err);
-		goto out_put_net;
+		return ERR_PTR(err);
 	}
 	netif_carrier_off(peer);
 
 	err = rtnl_configure_link(peer, ifmp, 0, NULL);
 	if (err) {
 		unregister_netdevice(peer);
-		peer = ERR_PTR(err);
+		return ERR_PTR(err);
 	}
-out_put_net:
-	put_net(net);
 	return peer;
 }
 
-static int pl_newlink(struct net *src_net, struct net_device *dev,
-		      struct nlattr *tb[], struct nlattr *data[],
-		      struct netlink_ext_ack *extack)
+int pl_newlink(struct net_device *dev, struct rtnl_newlink_params *params,
+	       struct netlink_ext_ack *extack)
 {
-	struct nlattr *peer_tb[IFLA_MAX + 1], **tbp = tb;
+	struct nlattr *peer_tb[IFLA_MAX + 1], **tbp = params->tb;
+	struct nlattr **data = params->data, **tb = params->tb;
 	struct plhw_port *hw_dev, *hw_peer;
 	struct ifinfomsg *ifmp = NULL;
 	struct net_device *peer;
+	struct net *peer_net;
 	struct pl_priv *priv;
 	int err;
 
@@ -141,16 +132,21 @@ static int pl_newlink(struct net *src_net, struct net_device *dev,
 		tbp = peer_tb;
 	}
 
+	peer_net = pl_peer_net_get(params, tbp);
+	if (IS_ERR(peer_net))
+		return PTR_ERR(peer_net);
+
 	/* Two NIC ports, cabled: one for each end. */
 	err = plhw_pair_create(&hw_dev, &hw_peer);
 	if (err)
-		return err;
+		goto out_put_net;
 
 	/* The peer first, as veth does: if it fails, nothing is left. */
-	peer = pl_create_peer(src_net, ifmp, tbp, hw_peer, extack);
+	peer = pl_create_peer(peer_net, ifmp, tbp, hw_peer, extack);
 	if (IS_ERR(peer)) {
 		plhw_port_destroy(hw_dev);
-		return PTR_ERR(peer);
+		err = PTR_ERR(peer);
+		goto out_put_net;
 	}
 
 	if (!tb[IFLA_ADDRESS])
@@ -170,10 +166,13 @@ static int pl_newlink(struct net *src_net, struct net_device *dev,
 	rcu_assign_pointer(priv->peer, peer);
 	priv = netdev_priv(peer);
 	rcu_assign_pointer(priv->peer, dev);
+	put_net(peer_net);
 	return 0;
 
 err_unregister_peer:
 	unregister_netdevice(peer);
+out_put_net:
+	put_net(peer_net);
 	return err;
 }
 
@@ -215,7 +214,7 @@ static struct rtnl_link_ops pl_link_ops = {
 	.priv_size	= sizeof(struct pl_priv),
 	.setup		= pl_netdev_setup,
 	.validate	= pl_validate,
-	.newlink	= pl_newlink,
+	PL_RTNL_NEWLINK(pl_newlink, PL_INFO_PEER),
 	.dellink	= pl_dellink,
 	.policy		= pl_policy,
 	.maxtype	= PL_INFO_MAX,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Extract the uncompressed vmlinux (which keeps its .BTF section) of an
-# installed Debian kernel:
+# installed or fetched Debian kernel (scripts/kernels.sh image):
 #
 #   extract-vmlinux.sh KREL OUTDIR   -> OUTDIR/kernel/KREL/vmlinux
 #
@@ -21,10 +21,8 @@ fi
 krel=$1
 outdir=${2%/}
 
-image=/boot/vmlinuz-$krel
-[ -r "$image" ] || { echo "$0: $image not found (is the kernel installed?)" >&2; exit 1; }
-
 here=$(dirname "$(readlink -f "$0")")
+image=$("$here/kernels.sh" image "$krel")
 script=$outdir/kernel-scripts/scripts/extract-vmlinux
 "$here/kernel-script.sh" "$outdir/kernel-scripts" scripts/extract-vmlinux
 

@@ -14,11 +14,11 @@ krel=$1 ko=$2 build=$3
 here=$(dirname "$(readlink -f "$0")")
 vmlinux=$build/kernel/$krel/vmlinux
 
-[ -r "/boot/vmlinuz-$krel" ] || exit 0
+image=$("$here/kernels.sh" image "$krel" 2>/dev/null) || exit 0
 if readelf -S "$ko" | grep '\.BTF ' >/dev/null; then
 	exit 0	# kbuild did it (a tree with a vmlinux)
 fi
-if [ ! -s "$vmlinux" ] || [ "/boot/vmlinuz-$krel" -nt "$vmlinux" ]; then
+if [ ! -s "$vmlinux" ] || [ "$image" -nt "$vmlinux" ]; then
 	"$here/extract-vmlinux.sh" "$krel" "$build"
 fi
 # pahole adds the .BTF section to the module in place.

@@ -42,7 +42,9 @@ readelf -SW "$PL_KO" | grep -q '\.BTF '
 has_btf=$?
 objcopy --remove-section=.BTF --remove-section=.BTF.base "$PL_KO" "$TMPD/pktlife.ko"
 copy_rc=$?
-readelf -SW "$TMPD/pktlife.ko" | grep -q '\.BTF'
+# (.BTF_ids, resolve_btfids' lists of kernel IDs, is no type information
+# and stays: a module built against a vmlinux has one)
+readelf -SW "$TMPD/pktlife.ko" | grep -qE '\.BTF(\.base)?[[:space:]]'
 copy_btf=$?
 insmod "$TMPD/pktlife.ko"
 load_rc=$?

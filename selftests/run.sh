@@ -3,8 +3,23 @@
 # Run every pktlife selftest on the running kernel (normally inside the VM:
 # tools/vm/run -- selftests/run.sh) and print KTAP, the way the kernel's
 # kselftest runner does: each script is one test, its own KTAP indented.
-#	run.sh [TEST.sh ...]	(default: every test script here)
+#	run.sh [--set SET] [TEST.sh ...]
+# (default: every test script here).  SET is a kernel's test set, the last
+# column of kernels.conf: "all", or "driver": the tests of the driver and
+# the NIC model, every test but those of the pktlife tool (life_*, tool_*,
+# stress_attach.sh, bench_smoke.sh), for a kernel where what changes is how
+# the driver's locks and interrupts run (PREEMPT_RT).
 set -u
+
+set=all
+if [ "${1:-}" = --set ]; then
+	set=${2:?--set needs all or driver}
+	shift 2
+fi
+case $set in
+all | driver) ;;
+*) echo "run.sh: unknown test set '$set' (all, driver)" >&2; exit 2 ;;
+esac
 
 dir=$(cd "$(dirname "$0")" && pwd)
 per_test_timeout=${PKTLIFE_TEST_TIMEOUT:-600}
@@ -22,13 +37,16 @@ else
 	tests=()
 	for t in "$dir"/*.sh; do
 		case ${t##*/} in lib.sh | run.sh) continue ;; esac
+		if [ "$set" = driver ]; then
+			case ${t##*/} in life_* | tool_* | stress_attach.sh | bench_smoke.sh) continue ;; esac
+		fi
 		tests+=("$t")
 	done
 fi
 
 echo "TAP version 13"
 echo "1..${#tests[@]}"
-echo "# kernel: $(uname -r)"
+echo "# kernel: $(uname -r), test set: $set"
 
 # Kernel options the tests need (selftests/config) that this kernel lacks
 # (a kernel not installed from a package has its config in /proc).

@@ -10,7 +10,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-kernels=$(echo ${PL_KERNELS:-$(scripts/kernels.sh names)})
+kernels=$(echo ${PL_KERNELS:-$(scripts/kernels.sh vm-kernels)})
 journeys="in out tso gro"
 n=0 failed=0
 

@@ -4,9 +4,10 @@
 # run every selftest there.  KTAP per kernel, then one line of totals over
 # all kernels.  Non-zero on any build warning, test failure or console splat.
 #	PL_KERNELS="6.12"  limit the kernels (default: all of kernels.conf)
-#	PL_TESTS="selftests/ping.sh ..."  limit the tests
-#	PL_PARALLEL=1  every kernel's VM at once, on a host with a CPU for each
-#	               (default: one after the other)
+#	PL_TESTS="selftests/ping.sh ..."  limit the tests (default: each
+#	               kernel's set in kernels.conf)
+#	PL_PARALLEL=1  one VM per host CPU at once, the kernels taken in
+#	               kernels.conf's order (default: one after the other)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,19 +15,22 @@ cd "$top" || exit 1
 log=$top/build/check
 mkdir -p "$log"
 
-kernels=$(echo ${PL_KERNELS:-$(scripts/kernels.sh names)})
+# Every kernel of kernels.conf is built (W=1, sparse); the VM runs the
+# tests on those whose check column says vm, or on PL_KERNELS.
+all_kernels=$(echo $(scripts/kernels.sh names))
+kernels=$(echo ${PL_KERNELS:-$(scripts/kernels.sh vm-kernels)})
 read -r -a tests <<<"${PL_TESTS:-}"
 start=$(date +%s)
 status=0
 
 # Build: warnings are errors here (W=1 and sparse, C=1).
-echo "# build: modules for $kernels, BPF, tools"
+echo "# build: modules for $all_kernels, BPF, tools; tests in the VM on $kernels"
 if ! make -s all >"$log/build.log" 2>&1; then
 	cat "$log/build.log"
 	echo "# build failed"
 	exit 1
 fi
-for k in $kernels; do
+for k in $all_kernels; do
 	kdir=$(scripts/kernels.sh kdir "$k")
 	rel=$(scripts/kernels.sh release "$k")
 	rm -rf "build/$rel/module"/*.o
@@ -37,6 +41,7 @@ for k in $kernels; do
 		exit 1
 	fi
 	# without tracepoints, for bench/ (selftests/bench_smoke.sh)
+	grep -qw "$k" <<<"$kernels" || continue
 	if ! make -s module KDIR="$kdir" PL_NOTRACE=1 >"$log/module-notrace-$rel.log" 2>&1 ||
 	   grep -E 'warning:|error:' "$log/module-notrace-$rel.log"; then
 		cat "$log/module-notrace-$rel.log"
@@ -72,39 +77,44 @@ if ! PL_KERNELS="$kernels" tools/check-gdb.sh >"$log/gdb.log" 2>&1; then
 	exit 1
 fi
 
-# One VM per kernel, one after the other; with PL_PARALLEL=1 all at once
-# when the host has a CPU for each (a TCG guest runs on one host thread):
-# about half the time, but the tests that compare timings then share the
-# host's CPUs with another guest. Each VM's output is shown live, the
-# kernel's name in front of every line.
+# One VM per kernel, one after the other; with PL_PARALLEL=1 as many at
+# once as the host has CPUs (a TCG guest runs on one host thread): the
+# tests that compare timings then share the host with another guest. Each
+# VM's output is shown live, the kernel's name in front of every line;
 # stderr too: the VM runner reports splats and timeouts there, and CI
 # shows only this output.
 run_kernel() # NAME
 {
-	echo "# kernel $1: $(scripts/kernels.sh release "$1")"
-	tools/vm/run --kernel "$1" --timeout 3000 -- "$top/selftests/run.sh" "${tests[@]}" \
+	local t0=$SECONDS set args=("${tests[@]}")
+	set=$(scripts/kernels.sh tests "$1")
+	[ ${#args[@]} -gt 0 ] || args=(--set "$set")
+	echo "# kernel $1: $(scripts/kernels.sh release "$1"), tests: ${PL_TESTS:-$set}"
+	tools/vm/run --kernel "$1" --timeout 3600 -- "$top/selftests/run.sh" "${args[@]}" \
 		>"$log/kernel-$1.log" 2>&1 &
 	local vm=$!
 	tail -n +1 -s 0.5 -f --pid=$vm "$log/kernel-$1.log" | sed -u "s/^/[$1] /"
 	wait $vm
 	echo $? >"$log/kernel-$1.rc"
+	echo $((SECONDS - t0)) >"$log/kernel-$1.secs"
 }
-nk=$(wc -w <<<"$kernels")
-serial=1
-[ "${PL_PARALLEL:-0}" = 1 ] && [ "$(nproc)" -ge "$nk" ] && serial=0
-pids=()
+slots=1
+[ "${PL_PARALLEL:-0}" = 1 ] && slots=$(nproc)
+running=()
 for k in $kernels; do
-	rm -f "$log/kernel-$k.rc"
-	if [ "$serial" = 1 ]; then
-		run_kernel "$k"
-	else
-		run_kernel "$k" &
-		pids+=($!)
-	fi
+	rm -f "$log/kernel-$k.rc" "$log/kernel-$k.secs"
+	# wait for a free slot: one of the running VMs to end
+	while [ ${#running[@]} -ge "$slots" ]; do
+		wait -n "${running[@]}" 2>/dev/null || true
+		alive=()
+		for p in "${running[@]}"; do
+			kill -0 "$p" 2>/dev/null && alive+=("$p")
+		done
+		running=("${alive[@]}")
+	done
+	run_kernel "$k" &
+	running+=($!)
 done
-for p in "${pids[@]}"; do
-	wait "$p"
-done
+wait
 
 pass=0 fail=0 skip=0
 problems=()
@@ -134,6 +144,9 @@ done
 
 # Repeated last, where a CI log's tail shows it.
 echo "# make check: $(($(date +%s) - start))s, logs in build/check/"
+for k in $kernels; do
+	echo "# kernel $k: $(cat "$log/kernel-$k.secs" 2>/dev/null || echo '?') s in its VM"
+done
 for p in "${problems[@]}"; do
 	echo "$p"
 done

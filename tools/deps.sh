@@ -30,6 +30,10 @@ pkgs=(
 	# make check-debug: what building a kernel needs beyond the above
 	# (tools/debug-kernel.sh packages)
 	bc flex bison
+	# kernels of a newer Debian release: their packages are fetched and
+	# checked (scripts/kernels.sh), their compiler is a trixie root's
+	# (scripts/toolchain.sh)
+	debootstrap dpkg-dev
 )
 # the kernels themselves, through their metapackages
 mapfile -t -O "${#pkgs[@]}" pkgs < <("$top/scripts/kernels.sh" packages)
@@ -39,13 +43,25 @@ for p in "${pkgs[@]}"; do
 	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$status" = installed ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "deps: installing ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: run as root (or install the packages above)" >&2
-	exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: run as root (or install the packages above)" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# The kernels apt cannot install (kernels.conf's other suites): the
+# newest of each is resolved now, and fetched once (a few seconds when
+# nothing is new); then the compiler they need, once.
+"$top/scripts/kernels.sh" fetch
+for k in $("$top/scripts/kernels.sh" names); do
+	if "$top/scripts/toolchain.sh" needed "$("$top/scripts/kernels.sh" kdir "$k")"; then
+		"$top/scripts/toolchain.sh" build >/dev/null
+		break
+	fi
+done

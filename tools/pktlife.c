@@ -30,8 +30,9 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/* the driver's PL_DRV_VERSION (module/pktlife.h), from tools/Makefile */
 #ifndef PKTLIFE_VERSION
-#define PKTLIFE_VERSION "0.1.0"
+#error "PKTLIFE_VERSION is not set: build with make"
 #endif
 
 const char *argp_program_version = "pktlife " PKTLIFE_VERSION;

@@ -30,10 +30,10 @@ static void plhw_irq_call(struct plhw_vec *v)
 	unsigned long flags;
 	void *data;
 
-	spin_lock_irqsave(&v->lock, flags);
+	raw_spin_lock_irqsave(&v->lock, flags);
 	handler = v->handler;
 	data = v->data;
-	spin_unlock_irqrestore(&v->lock, flags);
+	raw_spin_unlock_irqrestore(&v->lock, flags);
 	if (handler)
 		handler(data);
 }
@@ -86,10 +86,10 @@ static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
 	unsigned long flags;
 	bool fire;
 
-	spin_lock_irqsave(&v->lock, flags);
+	raw_spin_lock_irqsave(&v->lock, flags);
 	v->armed = false;
 	fire = plhw_vec_fire_locked(v);
-	spin_unlock_irqrestore(&v->lock, flags);
+	raw_spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
 		plhw_irq_call(v);
@@ -113,7 +113,7 @@ void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 	unsigned long flags;
 	bool fire = false;
 
-	spin_lock_irqsave(&v->lock, flags);
+	raw_spin_lock_irqsave(&v->lock, flags);
 	if (!v->first_ns)
 		v->first_ns = plhw_clock();
 	if (rx) {
@@ -136,7 +136,7 @@ void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 	} else if (v->masked) {
 		v->pending = true;
 	}
-	spin_unlock_irqrestore(&v->lock, flags);
+	raw_spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
 		plhw_irq(v);
@@ -148,10 +148,10 @@ static void plhw_link_event(struct plhw_port *port)
 	unsigned long flags;
 	bool fire;
 
-	spin_lock_irqsave(&v->lock, flags);
+	raw_spin_lock_irqsave(&v->lock, flags);
 	v->cause |= PLHW_CAUSE_LINK;
 	fire = plhw_vec_fire_locked(v);
-	spin_unlock_irqrestore(&v->lock, flags);
+	raw_spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
 		plhw_irq(v);
@@ -163,11 +163,11 @@ static void plhw_vec_unmask(struct plhw_vec *v, bool unmask)
 	bool fire = false;
 
 	/* irqsave: the handler writes this register, in hardirq context too */
-	spin_lock_irqsave(&v->lock, flags);
+	raw_spin_lock_irqsave(&v->lock, flags);
 	v->masked = !unmask;
 	if (unmask && v->pending)
 		fire = plhw_vec_fire_locked(v);
-	spin_unlock_irqrestore(&v->lock, flags);
+	raw_spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
 		plhw_irq(v);
@@ -181,9 +181,9 @@ int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
 	if (vec >= PLHW_NUM_VECS)
 		return -EINVAL;
 	v = &hw->vec[vec];
-	spin_lock_irq(&v->lock);
+	raw_spin_lock_irq(&v->lock);
 	if (v->handler) {
-		spin_unlock_irq(&v->lock);
+		raw_spin_unlock_irq(&v->lock);
 		return -EBUSY;
 	}
 	v->handler = handler;
@@ -191,7 +191,7 @@ int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
 	v->masked = true;
 	v->pending = false;
 	v->cause = 0;
-	spin_unlock_irq(&v->lock);
+	raw_spin_unlock_irq(&v->lock);
 	return 0;
 }
 
@@ -200,10 +200,10 @@ void plhw_free_irq(struct plhw_port *hw, unsigned int vec)
 {
 	struct plhw_vec *v = &hw->vec[vec];
 
-	spin_lock_irq(&v->lock);
+	raw_spin_lock_irq(&v->lock);
 	v->handler = NULL;
 	v->masked = true;
-	spin_unlock_irq(&v->lock);
+	raw_spin_unlock_irq(&v->lock);
 	hrtimer_cancel(&v->timer);
 	/*
 	 * plhw_irq() calls handlers with BHs off, the timer with IRQs off:
@@ -370,10 +370,10 @@ static u32 plhw_read_queue(struct plhw_port *port, unsigned int q, u32 reg)
 		return v->tx_frames;
 	case PLHW_IRQ_CAUSE:
 		/* read by the interrupt handler, in hardirq context too */
-		spin_lock_irqsave(&v->lock, flags);
+		raw_spin_lock_irqsave(&v->lock, flags);
 		val = v->cause;
 		v->cause = 0;
-		spin_unlock_irqrestore(&v->lock, flags);
+		raw_spin_unlock_irqrestore(&v->lock, flags);
 		return val;
 	}
 	return 0;
@@ -513,10 +513,10 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 	case PLHW_REG_CLOCK_HI:
 		return READ_ONCE(hw->clock_hi);
 	case PLHW_REG_MISC_CAUSE:
-		spin_lock_irqsave(&hw->vec[PLHW_VEC_MISC].lock, flags);
+		raw_spin_lock_irqsave(&hw->vec[PLHW_VEC_MISC].lock, flags);
 		val = hw->vec[PLHW_VEC_MISC].cause;
 		hw->vec[PLHW_VEC_MISC].cause = 0;
-		spin_unlock_irqrestore(&hw->vec[PLHW_VEC_MISC].lock, flags);
+		raw_spin_unlock_irqrestore(&hw->vec[PLHW_VEC_MISC].lock, flags);
 		return val;
 	default:
 		return 0;
@@ -611,8 +611,8 @@ static struct plhw_port *plhw_port_alloc(void)
 		spin_lock_init(&txq->lock);
 		txq->port = port;
 		txq->index = q;
-		hrtimer_init(&txq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
-		txq->timer.function = plhw_txq_timer;
+		hrtimer_setup(&txq->timer, plhw_txq_timer, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_ABS_SOFT);
 		spin_lock_init(&port->rxq[q].lock);
 		if (q >= port->num_queues)
 			continue;
@@ -626,11 +626,11 @@ static struct plhw_port *plhw_port_alloc(void)
 	for (q = 0; q < PLHW_NUM_VECS; q++) {
 		struct plhw_vec *v = &port->vec[q];
 
-		spin_lock_init(&v->lock);
+		raw_spin_lock_init(&v->lock);
 		v->port = port;
 		v->index = q;
-		hrtimer_init(&v->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-		v->timer.function = plhw_vec_timer;
+		hrtimer_setup(&v->timer, plhw_vec_timer, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_HARD);
 		v->masked = true;
 	}
 	plhw_wire_init(&port->wire);

@@ -20,6 +20,7 @@
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 
+#include "../compat.h"
 #include "plhw.h"
 
 #define PLHW_TSO_MAX		65536	/* largest frame to segment */
@@ -37,7 +38,12 @@ struct platform_device;
 struct dentry;
 
 struct plhw_vec {
-	spinlock_t lock;		/* protects the fields below */
+	/*
+	 * Protects the fields below.  Raw: the moderation timer and the
+	 * interrupt handler's cause read take it in hardirq context, where
+	 * PREEMPT_RT's sleeping spinlock_t must not be taken.
+	 */
+	raw_spinlock_t lock;
 	struct plhw_port *port;
 	unsigned int index;
 	u64 first_ns;			/* first event not yet signalled */

@@ -62,8 +62,8 @@ void plhw_wire_init(struct plhw_wire *wire)
 {
 	spin_lock_init(&wire->lock);
 	INIT_LIST_HEAD(&wire->frames);
-	hrtimer_init(&wire->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
-	wire->timer.function = plhw_wire_timer;
+	hrtimer_setup(&wire->timer, plhw_wire_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_SOFT);
 	atomic_set(&wire->corrupt, 0);
 	atomic_set(&wire->next_id, 0);
 	atomic64_set(&wire->corrupted, 0);
