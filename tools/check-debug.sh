@@ -1,15 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check-debug: the selftests on a debug build of 6.12 (KASAN, kmemleak,
-# lockdep, UBSAN, object debugging: tools/debug-kernel.config), the way the
-# kernel's netdev CI runs drivers, failing on any splat and on any leak
-# kmemleak finds after a test (selftests/run.sh).
+# make check-debug: the selftests on a debug build of the newest kernel of
+# kernels.conf (7.3 when written; KASAN, kmemleak, lockdep, UBSAN, object
+# debugging: tools/debug-kernel.config), the way the kernel's netdev CI
+# runs drivers, failing on any splat and on any leak kmemleak finds after
+# a test (selftests/run.sh).
 #
-# The kernel is built once and cached outside the tree, keyed by its
-# config (tools/debug-kernel.sh). Everything runs about ten times slower
-# on it than on a release kernel, so by default a set sized for CI runs,
-# the stress tests with fewer rounds; PL_TESTS="..." picks others,
-# PL_TESTS=all runs every test.
+# The kernel is built once, with the compiler Debian builds it with
+# (scripts/toolchain.sh), and cached outside the tree, keyed by its
+# source version, compiler and config (tools/debug-kernel.sh); pktlife.ko
+# is built against it with the same compiler ("make module" asks
+# toolchain.sh kmake, which reads the compiler from the tree's .config).
+# Everything runs about ten times slower on it than on a release kernel,
+# so by default a set sized for CI runs, the stress tests with fewer
+# rounds; PL_TESTS="..." picks others, PL_TESTS=all runs every test.
 #	PL_TESTS="selftests/ping.sh ..."
 set -uo pipefail
 
@@ -39,7 +43,7 @@ all) ;;
 *) read -r -a tests <<<"$PL_TESTS" ;;
 esac
 
-echo "# check-debug: the debug kernel (a cached build, or about 15 min to build)"
+echo "# check-debug: the debug kernel (a cached build, or 15 to 30 min to build)"
 if ! kdir=$(tools/debug-kernel.sh build 2>"$log/debug-kernel.log" | tail -n1) || [ -z "$kdir" ]; then
 	tail -n 40 "$log/debug-kernel.log"
 	echo "# check-debug: the debug kernel did not build"
