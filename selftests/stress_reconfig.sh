@@ -1,18 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Reconfiguration under full traffic: an unpaced TCP stream and an unpaced
-# UDP stream (traffic.py, every byte checked) cross a pair while, for
-# PKTLIFE_STRESS_SECS seconds each (default 60), the pair's links go down
-# and up, its MTU changes, ethtool -K flips offloads, -L changes the
-# channel count and -G the ring sizes, on both ends. After every change
+# UDP stream (traffic.py, every byte checked) cross a pair while the
+# pair's links go down and up, its MTU changes, ethtool -K flips offloads,
+# -L changes the channel count and -G the ring sizes, on both ends: each
+# kind of change goes PKTLIFE_STRESS_PASSES times (default 3; a soak run
+# sets more) through its whole cycle of values, so that every value and
+# every step between two of them is taken each pass. After every change
 # both streams must deliver again within PKTLIFE_STRESS_RESUME_MS (default
-# 1000; 2000 after a link flap, see below): no queue may be left stuck. No byte may arrive changed. Then the
-# pair is deleted under traffic and, where the kernel lists page pools
+# 1000; 2000 after a link flap, see below): no queue may be left stuck.
+# No byte may arrive changed. Then the pair is deleted under traffic and, where the kernel lists page pools
 # (netdev netlink, 6.8), none of its pools may be left with pages in
 # flight. The VM runner fails the run on any splat.
 source "$(dirname "$0")/lib.sh"
 
-SECS=${PKTLIFE_STRESS_SECS:-60}
+PASSES=${PKTLIFE_STRESS_PASSES:-3}
 RESUME_MS=${PKTLIFE_STRESS_RESUME_MS:-1000}
 IPA=10.9.3.1
 IPB=10.9.3.2
@@ -50,9 +52,12 @@ flap() # I
 		link set $dev up
 	EOB
 }
+# one end, then the other
+flap_cycle=2
 
 MTUS=(9000 1280 4000 1500)
 mtu() { both ip link set dev @ mtu "${MTUS[$1 % ${#MTUS[@]}]}"; }
+mtu_cycle=${#MTUS[@]}
 
 # one offload off, the next change turns it back on and the next one off
 FEATURES=(tx sg tso gso gro rxhash rx)
@@ -63,9 +68,11 @@ features()
 	[ $(($1 % 2)) -eq 0 ] || v=on
 	both ethtool -K @ "$f" "$v"
 }
+features_cycle=$((2 * ${#FEATURES[@]}))
 
 CHANNELS=(4 8 1 2 3)
 channels() { both ethtool -L @ combined "${CHANNELS[$1 % ${#CHANNELS[@]}]}"; }
+channels_cycle=${#CHANNELS[@]}
 
 RINGS=(4096 64 1024 128 256)
 rings()
@@ -74,16 +81,20 @@ rings()
 
 	both ethtool -G @ rx "$n" tx "$n"
 }
+rings_cycle=${#RINGS[@]}
 
-# churn NAME WHAT FN [MS]: FN 0, FN 1, ... for SECS s, each followed by the
-# wait (MS, default RESUME_MS) for both streams
+# churn NAME WHAT FN [MS]: FN 0, FN 1, ... (PASSES times FN's cycle,
+# NAME_cycle changes), each followed by the wait (MS, default RESUME_MS)
+# for both streams
 churn()
 {
 	local name=$1 what=$2 fn=$3 bound=${4:-$RESUME_MS}
-	local n=0 worst=0 sum=0 end=$((SECONDS + SECS)) t0
+	local cycle=${name}_cycle
+	local t0
+	local n=0 worst=0 sum=0 changes=$((PASSES * ${!cycle})) began=$SECONDS
 
 	RET=0
-	while [ $SECONDS -lt $end ]; do
+	while [ $n -lt $changes ]; do
 		if ! $fn $n; then
 			check_err 1 "$name: change $n failed"
 			break
@@ -99,7 +110,7 @@ churn()
 		n=$((n + 1))
 	done
 	[ $n -gt 0 ] || check_err 1 "$name: no change made"
-	ktap_info "$name: $n changes in ${SECS}s, traffic back after $((sum / (n ? n : 1))) ms on average, $worst ms at worst"
+	ktap_info "$name: $n changes in $((SECONDS - began))s, traffic back after $((sum / (n ? n : 1))) ms on average, $worst ms at worst"
 	log_test "$what under traffic, streams back within $bound ms each time"
 }
 

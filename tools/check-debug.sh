@@ -66,7 +66,7 @@ fi
 # times, on a kernel ten times slower (the release kernels take the full
 # counts).
 export PKTLIFE_STRESS_LOOPS=${PKTLIFE_STRESS_LOOPS:-3}
-export PKTLIFE_STRESS_SECS=${PKTLIFE_STRESS_SECS:-5}
+export PKTLIFE_STRESS_PASSES=${PKTLIFE_STRESS_PASSES:-1}
 export PKTLIFE_STRESS_LIMIT=${PKTLIFE_STRESS_LIMIT:-1200}
 export PKTLIFE_FUZZ_FRAMES=${PKTLIFE_FUZZ_FRAMES:-2000}
 # offload.sh's TCP copy in each of its four feature combinations (200 MB
