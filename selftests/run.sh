@@ -3,25 +3,34 @@
 # Run every pktlife selftest on the running kernel (normally inside the VM:
 # tools/vm/run -- selftests/run.sh) and print KTAP, the way the kernel's
 # kselftest runner does: each script is one test, its own KTAP indented.
-#	run.sh [--set SET] [TEST.sh ...]
+#	run.sh [--set SET] [--skip TEST.sh]... [TEST.sh ...]
 # (default: every test script here).  SET is a kernel's test set, the last
 # column of kernels.conf: "all", or "driver": the tests of the driver and
 # the NIC model, every test but those of the pktlife tool (life_*, tool_*,
 # stress_attach.sh, bench_smoke.sh), for a kernel where what changes is how
-# the driver's locks and interrupts run (PREEMPT_RT).
+# the driver's locks and interrupts run (PREEMPT_RT).  --skip leaves a
+# test of the set out, and says so (make check runs bench_smoke.sh, which
+# tests bench/ rather than a kernel, on one kernel only).
 set -u
 
 set=all
-if [ "${1:-}" = --set ]; then
-	set=${2:?--set needs all or driver}
-	shift 2
-fi
+skip=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--set) set=${2:?--set needs all or driver}; shift 2 ;;
+	--skip) skip+=("${2:?--skip needs a test}"); shift 2 ;;
+	*) break ;;
+	esac
+done
 case $set in
 all | driver) ;;
 *) echo "run.sh: unknown test set '$set' (all, driver)" >&2; exit 2 ;;
 esac
 
 dir=$(cd "$(dirname "$0")" && pwd)
+for t in "${skip[@]}"; do
+	[ -f "$dir/$t" ] || { echo "run.sh: --skip $t: no such test in $dir" >&2; exit 2; }
+done
 per_test_timeout=${PKTLIFE_TEST_TIMEOUT:-600}
 # PKTLIFE_BUDGET: seconds the whole run may take (0: no limit), e.g. what
 # is left of CI's time.  A test starts only if PKTLIFE_TEST_EST seconds
@@ -40,13 +49,14 @@ else
 		if [ "$set" = driver ]; then
 			case ${t##*/} in life_* | tool_* | stress_attach.sh | bench_smoke.sh) continue ;; esac
 		fi
+		[[ " ${skip[*]} " == *" ${t##*/} "* ]] && continue
 		tests+=("$t")
 	done
 fi
 
 echo "TAP version 13"
 echo "1..${#tests[@]}"
-echo "# kernel: $(uname -r), test set: $set"
+echo "# kernel: $(uname -r), test set: $set${skip[*]:+, without ${skip[*]}}"
 
 # Kernel options the tests need (selftests/config) that this kernel lacks
 # (a kernel not installed from a package has its config in /proc).
