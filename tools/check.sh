@@ -8,6 +8,10 @@
 #	               kernel's set in kernels.conf)
 #	PL_PARALLEL=1  one VM per host CPU at once, the kernels taken in
 #	               kernels.conf's order (default: one after the other)
+#	PL_DEBUG=1     the debug tier too (tools/check-debug.sh: the debug
+#	               kernel built if not cached, then its tests), first in
+#	               the queue: its build and tests take one slot while the
+#	               release kernels' VMs take the others (CI: .ci/run)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +35,15 @@ for k in $kernels; do
 done
 start=$(date +%s)
 status=0
+# The debug kernel, if not cached, builds from now on under nice -n 19: it
+# takes the CPU the steps below and the VMs leave; the debug job (first
+# in the queue) waits for it (debug-kernel.sh's lock).
+if [ "${PL_DEBUG:-0}" = 1 ]; then
+	PKTLIFE_NICE=1 tools/debug-kernel.sh build >/dev/null 2>"$log/debug-kernel-bg.log" &
+	debug_build=$!
+	# not left running when a step below fails
+	trap 'kill $debug_build 2>/dev/null' EXIT
+fi
 
 # Build: warnings are errors here (W=1 and sparse, C=1).
 echo "# build: modules for $all_kernels, BPF, tools; tests in the VM on $kernels"
@@ -49,8 +62,13 @@ for k in $all_kernels; do
 		echo "# module build for $rel failed or warned"
 		exit 1
 	fi
-	# without tracepoints, for bench/ (selftests/bench_smoke.sh)
-	grep -qw "$k" <<<"$kernels" || continue
+	# without tracepoints, for bench/ (selftests/bench_smoke.sh): on the
+	# kernel that runs it, or on any when PL_TESTS picks the tests
+	if [ -z "${PL_TESTS:-}" ]; then
+		[ "$k" = "$bench_kernel" ] || continue
+	else
+		grep -qw "$k" <<<"$kernels" || continue
+	fi
 	if ! make -s module KDIR="$kdir" PL_NOTRACE=1 >"$log/module-notrace-$rel.log" 2>&1 ||
 	   grep -E 'warning:|error:' "$log/module-notrace-$rel.log"; then
 		cat "$log/module-notrace-$rel.log"
@@ -95,6 +113,18 @@ fi
 run_kernel() # NAME
 {
 	local t0=$SECONDS set args=("${tests[@]}")
+
+	if [ "$1" = debug ]; then
+		# check-debug.sh writes the VM's KTAP to kernel-debug.log itself
+		echo "# kernel debug: the debug tier (tools/check-debug.sh)"
+		tools/check-debug.sh >"$log/check-debug.out" 2>&1 &
+		local job=$!
+		tail -n +1 -s 0.5 -f --pid=$job "$log/check-debug.out" | sed -u "s/^/[debug] /"
+		wait $job
+		echo $? >"$log/kernel-debug.rc"
+		echo $((SECONDS - t0)) >"$log/kernel-debug.secs"
+		return
+	fi
 	set=$(scripts/kernels.sh tests "$1")
 	if [ ${#args[@]} -eq 0 ]; then
 		args=(--set "$set")
@@ -112,7 +142,19 @@ run_kernel() # NAME
 slots=1
 [ "${PL_PARALLEL:-0}" = 1 ] && slots=$(nproc)
 running=()
-for k in $kernels; do
+# Longest first, so that the last to end are short: the debug tier (its
+# kernel build, then tests ten times slower), then the kernel that runs
+# bench_smoke.sh, then the others in kernels.conf's order.
+jobs=$kernels
+if [ -n "$bench_kernel" ]; then
+	jobs="$bench_kernel $(tr ' ' '\n' <<<"$kernels" | grep -vxF "$bench_kernel" | tr '\n' ' ')"
+fi
+if [ "${PL_DEBUG:-0}" = 1 ]; then
+	jobs="debug $jobs"
+	rm -f "$log/kernel-debug.log"
+fi
+jobs=$(echo $jobs)
+for k in $jobs; do
 	rm -f "$log/kernel-$k.rc" "$log/kernel-$k.secs"
 	# wait for a free slot: one of the running VMs to end
 	while [ ${#running[@]} -ge "$slots" ]; do
@@ -130,9 +172,9 @@ wait
 
 pass=0 fail=0 skip=0
 problems=()
-for k in $kernels; do
+for k in $jobs; do
 	rc=$(cat "$log/kernel-$k.rc" 2>/dev/null || echo 125)
-	totals=$(grep -E '^# Totals: pass:' "$log/kernel-$k.log" | tail -n1)
+	totals=$(grep -E '^# Totals: pass:' "$log/kernel-$k.log" 2>/dev/null | tail -n1)
 	if [[ $totals =~ pass:([0-9]+)\ fail:([0-9]+)\ skip:([0-9]+) ]]; then
 		pass=$((pass + BASH_REMATCH[1]))
 		fail=$((fail + BASH_REMATCH[2]))
@@ -143,20 +185,20 @@ for k in $kernels; do
 	fi
 	while IFS= read -r line; do
 		problems+=("# kernel $k: $line")
-	done < <(grep -E '^not ok ' "$log/kernel-$k.log")
+	done < <(grep -E '^not ok ' "$log/kernel-$k.log" 2>/dev/null)
 	if [ "$rc" -ne 0 ]; then
 		# 3: every test passed but the kernel log has a splat.
 		problems+=("# kernel $k: VM run failed (exit $rc)")
 		while IFS= read -r line; do
 			problems+=("# kernel $k: $line")
-		done < <(sed -n '/^# splat on console:/,$p' "$log/kernel-$k.log" | head -n 40)
+		done < <(sed -n '/^# splat on console:/,$p' "$log/kernel-$k.log" 2>/dev/null | head -n 40)
 		status=1
 	fi
 done
 
 # Repeated last, where a CI log's tail shows it.
 echo "# make check: $(($(date +%s) - start))s, logs in build/check/"
-for k in $kernels; do
+for k in $jobs; do
 	echo "# kernel $k: $(cat "$log/kernel-$k.secs" 2>/dev/null || echo '?') s in its VM"
 done
 for p in "${problems[@]}"; do
