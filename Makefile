@@ -77,7 +77,7 @@ modules-all:
 	done
 
 tools:
-	$(Q)$(MAKE) -C $(TOP)/tools OUTPUT=$(BUILD)/ $(if $(Q),,V=1)
+	$(Q)$(MAKE) -C $(TOP)/tools/pktlife OUTPUT=$(BUILD)/ $(if $(Q),,V=1)
 
 # "ip link add ... type pktlife peer ..." (IP_LIB_DIR=build/ip, or installed
 # in /usr/lib/ip)

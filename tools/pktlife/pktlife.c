@@ -6,7 +6,8 @@
  * One binary, one mode per job ("pktlife MODE [OPTION...]"), each mode
  * with its own argp parser, its own BPF skeleton and its own run function.
  * To add a mode: write bpf/X.bpf.c and bpf/X.h, add X to BPF_APPS in
- * tools/Makefile, a cmd_X() here and a line in modes[] and in top_doc.
+ * tools/pktlife/Makefile, a cmd_X() here and a line in modes[] and in
+ * top_doc.
  */
 #include <argp.h>
 #include <errno.h>
@@ -30,7 +31,7 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* the driver's PL_DRV_VERSION (module/pktlife.h), from tools/Makefile */
+/* the driver's PL_DRV_VERSION, from tools/pktlife/Makefile */
 #ifndef PKTLIFE_VERSION
 #error "PKTLIFE_VERSION is not set: build with make"
 #endif
