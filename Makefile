@@ -18,7 +18,11 @@
 #   make install         module (for KDIR), tool, ip plugin, man page (DESTDIR, PREFIX)
 #   make install-dkms    the module's source in /usr/src for DKMS, dkms add
 #
-# Outputs go to build/ only.  V=1 shows the commands.
+# module/ (the driver), bpf/ and tools/ (the pktlife command, the ip
+# plugin) are what a user builds and installs; testing/ is the developers'
+# harness (deps, the check targets, demo, vm, vm-gdb), selftests/ the
+# tests, bench/ the benchmarks.  Outputs go to build/ only.  V=1 shows the
+# commands.
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 SHELL := /bin/bash
@@ -89,7 +93,7 @@ $(BUILD)/ip/link_pktlife.so: $(TOP)/tools/ip/link_pktlife.c
 	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -shared -fPIC -o $@ $<
 
 deps:
-	$(Q)$(TOP)/tools/deps.sh
+	$(Q)$(TOP)/testing/deps.sh
 
 # The kernel's own checkpatch, from Debian's linux-source tarball.
 CHECKPATCH := $(BUILD)/kernel-scripts/scripts/checkpatch.pl
@@ -118,24 +122,24 @@ lint: $(CHECKPATCH)
 		--ignore PARENTHESIS_ALIGNMENT,OPEN_ENDED_LINE -f $(KSRC_TRACE)
 
 check: deps
-	$(Q)$(TOP)/tools/check.sh
+	$(Q)$(TOP)/testing/check.sh
 
 # tools/testing/selftests/drivers/net{,/hw} of the 6.12 source tarball,
 # against a pktlife pair (Documentation/upstream-tests.rst)
 check-upstream: deps
-	$(Q)$(TOP)/tools/check-upstream.sh --kernel $(KERNEL)
+	$(Q)$(TOP)/testing/check-upstream.sh --kernel $(KERNEL)
 
 # a 6.12 with KASAN, kmemleak, lockdep, UBSAN, built once and cached in
-# /var/cache/pktlife (tools/debug-kernel.sh; Documentation/testing.rst)
+# /var/cache/pktlife (testing/debug-kernel.sh; Documentation/testing.rst)
 check-debug: deps
-	$(Q)$(TOP)/tools/check-debug.sh
+	$(Q)$(TOP)/testing/check-debug.sh
 
 # pktlife against veth and bpftrace, side by side (Documentation/performance.rst)
 bench: deps
 	$(Q)$(TOP)/bench/bench.sh
 
 demo: deps all
-	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) -- $(TOP)/tools/demo.sh
+	$(Q)$(TOP)/testing/vm/run --kernel $(KERNEL) -- $(TOP)/testing/demo.sh
 	@echo
 	@echo "The pictures, on this host:"
 	@echo "  $(BUILD)/demo/life.svg    pktlife stat --svg: per-layer latency (open in a browser)"
@@ -143,13 +147,13 @@ demo: deps all
 	@echo "  $(BUILD)/demo/metrics.txt pktlife stat --prometheus: one scrape of /metrics (the text Prometheus reads)"
 
 vm: all
-	$(Q)$(TOP)/tools/vm/run --kernel $(KERNEL) --interactive
+	$(Q)$(TOP)/testing/vm/run --kernel $(KERNEL) --interactive
 
 # the VM with QEMU's gdb stub, gdb attached, break_journey_of_a_packet_in
-# and the others defined (tools/gdb/; Documentation/gdb.rst)
+# and the others defined (testing/gdb/; Documentation/gdb.rst)
 # (KERNEL=debug: the module make check-debug built against it)
 vm-gdb: $(if $(filter debug,$(KERNEL)),tools iproute2,all)
-	$(Q)$(TOP)/tools/gdb/vm-gdb.sh --kernel $(KERNEL)
+	$(Q)$(TOP)/testing/gdb/vm-gdb.sh --kernel $(KERNEL)
 
 # Installing on a host (Documentation/install.rst).  The module goes where
 # the kernel's own packages leave room for out-of-tree ones (updates/, ahead

@@ -60,7 +60,7 @@ bench_kernel()
 	rel=$(scripts/kernels.sh release "$k")
 	raw=$out/raw-$rel.txt
 	echo "# bench: kernel $rel"
-	tools/vm/run --kernel "$k" --timeout 1500 -- "$top/bench/guest.sh" \
+	testing/vm/run --kernel "$k" --timeout 1500 -- "$top/bench/guest.sh" \
 		"${guest_args[@]}" --out "$raw" >"$out/vm-$rel.log" 2>&1 &
 	vm=$!
 	tail -n +1 -s 0.5 -f --pid=$vm "$out/vm-$rel.log" | sed -u "s/^/[$k] /"

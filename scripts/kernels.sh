@@ -121,7 +121,7 @@ fetch_one() { # NAME
 		deb=$("$here/debian-fetch.sh" deb "$idx" "$pkg" "$cache/debs")
 		dpkg-deb -x "$deb" "$tmp/root"
 	done
-	# merged /usr: the modules are in usr/lib/modules; tools/vm/run and
+	# merged /usr: the modules are in usr/lib/modules; testing/vm/run and
 	# modprobe -d look in BASE/lib/modules
 	[ -e "$tmp/root/lib" ] || ln -s usr/lib "$tmp/root/lib"
 	[ -d "$tmp/root/lib/modules/$rel" ] || die "linux-modules-$rel has no lib/modules/$rel"

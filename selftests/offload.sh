@@ -16,7 +16,7 @@
 # (no IPv6, pinned neighbours) keeps other frames out of the counts.
 source "$(dirname "$0")/lib.sh"
 
-# the size of each copy (the debug tier sets less: tools/check-debug.sh)
+# the size of each copy (the debug tier sets less: testing/check-debug.sh)
 SIZE_MB=${PKTLIFE_OFFLOAD_MB:-200}
 
 require_root

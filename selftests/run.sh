@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Run every pktlife selftest on the running kernel (normally inside the VM:
-# tools/vm/run -- selftests/run.sh) and print KTAP, the way the kernel's
+# testing/vm/run -- selftests/run.sh) and print KTAP, the way the kernel's
 # kselftest runner does: each script is one test, its own KTAP indented.
 #	run.sh [--set SET] [--skip TEST.sh]... [TEST.sh ...]
 # (default: every test script here).  SET is a kernel's test set, the last

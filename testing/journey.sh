@@ -9,7 +9,7 @@
 #   - pktlife trace -D tx on the left and -D rx on the right.
 # Prints both tools' last journey, then ftrace's record of the last
 # segment.
-#	tools/vm/run --kernel 6.12 -- tools/journey.sh
+#	testing/vm/run --kernel 6.12 -- testing/journey.sh
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

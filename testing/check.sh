@@ -8,7 +8,7 @@
 #	               kernel's set in kernels.conf)
 #	PL_PARALLEL=1  one VM per host CPU at once, the kernels taken in
 #	               kernels.conf's order (default: one after the other)
-#	PL_DEBUG=1     the debug tier too (tools/check-debug.sh: the debug
+#	PL_DEBUG=1     the debug tier too (testing/check-debug.sh: the debug
 #	               kernel built if not cached, then its tests), first in
 #	               the queue: its build and tests take one slot while the
 #	               release kernels' VMs take the others (CI: .ci/run)
@@ -39,7 +39,7 @@ status=0
 # takes the CPU the steps below and the VMs leave; the debug job (first
 # in the queue) waits for it (debug-kernel.sh's lock).
 if [ "${PL_DEBUG:-0}" = 1 ]; then
-	PKTLIFE_NICE=1 tools/debug-kernel.sh build >/dev/null 2>"$log/debug-kernel-bg.log" &
+	PKTLIFE_NICE=1 testing/debug-kernel.sh build >/dev/null 2>"$log/debug-kernel-bg.log" &
 	debug_build=$!
 	# not left running when a step below fails
 	trap 'kill $debug_build 2>/dev/null' EXIT
@@ -92,13 +92,13 @@ if ! make -s lint >"$log/lint.log" 2>&1 || [ -s "$log/lint.log" ]; then
 	exit 1
 fi
 # make install and DKMS, into scratch trees (nothing is installed on this host)
-if ! tools/check-install.sh >"$log/install.log" 2>&1; then
+if ! testing/check-install.sh >"$log/install.log" 2>&1; then
 	cat "$log/install.log"
 	echo "# installing (make install, make install-dkms, dkms build) failed"
 	exit 1
 fi
 # make vm-gdb: every journey macro, in batch, on every kernel (about 10 s each)
-if ! PL_KERNELS="$kernels" tools/check-gdb.sh >"$log/gdb.log" 2>&1; then
+if ! PL_KERNELS="$kernels" testing/check-gdb.sh >"$log/gdb.log" 2>&1; then
 	cat "$log/gdb.log"
 	echo "# make vm-gdb's journeys did not all complete"
 	exit 1
@@ -116,8 +116,8 @@ run_kernel() # NAME
 
 	if [ "$1" = debug ]; then
 		# check-debug.sh writes the VM's KTAP to kernel-debug.log itself
-		echo "# kernel debug: the debug tier (tools/check-debug.sh)"
-		tools/check-debug.sh >"$log/check-debug.out" 2>&1 &
+		echo "# kernel debug: the debug tier (testing/check-debug.sh)"
+		testing/check-debug.sh >"$log/check-debug.out" 2>&1 &
 		local job=$!
 		tail -n +1 -s 0.5 -f --pid=$job "$log/check-debug.out" | sed -u "s/^/[debug] /"
 		wait $job
@@ -131,7 +131,7 @@ run_kernel() # NAME
 		[ "$set" = all ] && [ "$1" != "$bench_kernel" ] && args+=(--skip bench_smoke.sh)
 	fi
 	echo "# kernel $1: $(scripts/kernels.sh release "$1"), tests: ${PL_TESTS:-$set}"
-	tools/vm/run --kernel "$1" --timeout 3600 -- "$top/selftests/run.sh" "${args[@]}" \
+	testing/vm/run --kernel "$1" --timeout 3600 -- "$top/selftests/run.sh" "${args[@]}" \
 		>"$log/kernel-$1.log" 2>&1 &
 	local vm=$!
 	tail -n +1 -s 0.5 -f --pid=$vm "$log/kernel-$1.log" | sed -u "s/^/[$1] /"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# In the VM of make vm-gdb (tools/gdb/vm-gdb.sh): pktlife.ko loaded, a pair
+# In the VM of make vm-gdb (testing/gdb/vm-gdb.sh): pktlife.ko loaded, a pair
 # between netns "left" (pl0, 10.0.0.1) and "right" (pl1, 10.0.0.2), what
 # the debugger needs written to DIR (the project tree is shared with the
 # host), then traffic whenever DIR/go exists, until DIR/stop does:

@@ -5,7 +5,7 @@
 # devices and print KTAP, each test's own output indented, the way the
 # kernel's run_kselftest.sh does.
 #	upstream-guest.sh KSRC [drivers/net/ping.py ...]
-# KSRC is the partial kernel tree tools/check-upstream.sh extracted (the
+# KSRC is the partial kernel tree testing/check-upstream.sh extracted (the
 # tests find their libraries, the YNL library and the netlink specs there).
 # Default: every TEST_PROGS of the two Makefiles but netcons_basic.sh,
 # which makes its own netdevsim pair and does not take NETIF.
@@ -128,7 +128,7 @@ for t in "${tests[@]}"; do
 	# python tests through upstream-env.py: 6.12's library lacks the
 	# remote_ifname hw/csum.py uses (the test itself runs unchanged)
 	case $name in
-	*.py) run=(python3 "$top/tools/upstream-env.py" "./$name") ;;
+	*.py) run=(python3 "$top/testing/upstream-env.py" "./$name") ;;
 	*.sh) run=("./$name" plfw1 plfw2 plfw3 plfw4 plfw5 plfw6) ;;
 	esac
 	start=$(date +%s)

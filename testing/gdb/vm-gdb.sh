@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make vm-gdb: the VM with QEMU's gdb stub, a pktlife pair carrying traffic
-# (tools/gdb/guest.sh), and gdb attached to it with the journey macros
-# (tools/gdb/pktlife.py) and the symbols loaded.
+# (testing/gdb/guest.sh), and gdb attached to it with the journey macros
+# (testing/gdb/pktlife.py) and the symbols loaded.
 #
-#   tools/gdb/vm-gdb.sh [--kernel 6.12|6.1|debug] [--batch JOURNEY]
+#   testing/gdb/vm-gdb.sh [--kernel 6.12|6.1|debug] [--batch JOURNEY]
 #
 # Interactive (the default): at the (gdb) prompt, e.g.
 #   break_journey_of_a_packet_in
@@ -42,14 +42,14 @@ rm -rf "$dir"
 mkdir -p "$dir"
 vmlinux=()
 if [ "$kernel" = debug ]; then
-	kbase=$("$top/tools/debug-kernel.sh" dir) || { echo "vm-gdb: no debug kernel (make check-debug)" >&2; exit 2; }
+	kbase=$("$top/testing/debug-kernel.sh" dir) || { echo "vm-gdb: no debug kernel (make check-debug)" >&2; exit 2; }
 	# its sources: built in a temporary directory, renamed when complete
 	vmlinux=(-ex "file $kbase/vmlinux"
 		 -ex "set substitute-path $(dirname "$kbase")/.$(basename "$kbase").tmp $kbase")
 fi
 
-"$top/tools/vm/run" --kernel "$kernel" --gdb "$port" --timeout 3600 -- \
-	"$top/tools/gdb/guest.sh" "$dir" >"$dir/vm.log" 2>&1 &
+"$top/testing/vm/run" --kernel "$kernel" --gdb "$port" --timeout 3600 -- \
+	"$top/testing/gdb/guest.sh" "$dir" >"$dir/vm.log" 2>&1 &
 vm=$!
 stop_vm()
 {
@@ -67,7 +67,7 @@ done
 touch "$dir/go"
 
 gdb_args=(-q -nx -ex "set confirm off" -ex "set pagination off" "${vmlinux[@]}"
-	  -x "$top/tools/gdb/pktlife.py" -ex "target remote 127.0.0.1:$port"
+	  -x "$top/testing/gdb/pktlife.py" -ex "target remote 127.0.0.1:$port"
 	  -ex "pl-symbols $dir")
 if [ -z "$batch" ]; then
 	echo "# vm-gdb: kernel $(cat "$dir/release"), a pair left/pl0 10.0.0.1 - right/pl1 10.0.0.2,"

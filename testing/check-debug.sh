@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check-debug: the selftests on a debug build of the newest kernel of
 # kernels.conf (7.3 when written; KASAN, kmemleak, lockdep, UBSAN, object
-# debugging: tools/debug-kernel.config), the way the kernel's netdev CI
+# debugging: testing/debug-kernel.config), the way the kernel's netdev CI
 # runs drivers, failing on any splat and on any leak kmemleak finds after
 # a test (selftests/run.sh).
 #
 # The kernel is built once, with the compiler Debian builds it with
 # (scripts/toolchain.sh), and cached outside the tree, keyed by its
-# source version, compiler and config (tools/debug-kernel.sh); pktlife.ko
+# source version, compiler and config (testing/debug-kernel.sh); pktlife.ko
 # is built against it with the same compiler ("make module" asks
 # toolchain.sh kmake, which reads the compiler from the tree's .config).
 # Everything runs about ten times slower on it than on a release kernel,
@@ -44,7 +44,7 @@ all) ;;
 esac
 
 echo "# check-debug: the debug kernel (a cached build, or 15 to 30 min to build)"
-if ! kdir=$(tools/debug-kernel.sh build 2>"$log/debug-kernel.log" | tail -n1) || [ -z "$kdir" ]; then
+if ! kdir=$(testing/debug-kernel.sh build 2>"$log/debug-kernel.log" | tail -n1) || [ -z "$kdir" ]; then
 	tail -n 40 "$log/debug-kernel.log"
 	echo "# check-debug: the debug kernel did not build"
 	exit 1
@@ -101,7 +101,7 @@ if [ -n "${PL_DEADLINE:-}" ]; then
 	vm_timeout=$((PKTLIFE_BUDGET + PKTLIFE_TEST_TIMEOUT))
 fi
 
-tools/vm/run --kernel debug --mem 3G --timeout $vm_timeout -- \
+testing/vm/run --kernel debug --mem 3G --timeout $vm_timeout -- \
 	"$top/selftests/run.sh" "${tests[@]}" 2>&1 | tee "$log/kernel-debug.log"
 rc=${PIPESTATUS[0]}
 echo "# make check-debug: $(($(date +%s) - start))s, log in build/check/kernel-debug.log"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make vm-gdb, checked: for each kernel (PL_KERNELS, default all of
 # kernels.conf), boot the VM under QEMU's gdb stub and walk each journey
-# macro once in batch mode (tools/gdb/vm-gdb.sh --batch): every breakpoint
+# macro once in batch mode (testing/gdb/vm-gdb.sh --batch): every breakpoint
 # of break_journey_of_a_packet_in, _out, _tso_send and _gro_merge must be
 # hit, in order, with the module's symbols loaded at their addresses in
 # the guest (Documentation/gdb.rst).  KTAP; called by make check.
@@ -20,7 +20,7 @@ for k in $kernels; do
 	for j in $journeys; do
 		n=$((n + 1))
 		t0=$SECONDS
-		if out=$(tools/gdb/vm-gdb.sh --kernel "$k" --batch "$j" 2>&1); then
+		if out=$(testing/gdb/vm-gdb.sh --kernel "$k" --batch "$j" 2>&1); then
 			echo "ok $n $k: the $j journey's breakpoints, in order # $((SECONDS - t0))s"
 		else
 			echo "not ok $n $k: the $j journey's breakpoints, in order"

@@ -21,14 +21,14 @@ pkgs=(
 	python3-yaml netsniff-ng curl gpgv debian-archive-keyring
 	# selftests/life_svg.sh: pktlife stat --svg rendered to PNG
 	librsvg2-bin
-	# make install-dkms, tools/check-install.sh: DKMS, the man page
+	# make install-dkms, testing/check-install.sh: DKMS, the man page
 	dkms man-db openssl
-	# make vm-gdb: the debugger (tools/gdb/)
+	# make vm-gdb: the debugger (testing/gdb/)
 	gdb
 	# bench/: the bpftrace competitor (bench/stages.bt)
 	bpftrace
 	# make check-debug: what building a kernel needs beyond the above
-	# (tools/debug-kernel.sh packages)
+	# (testing/debug-kernel.sh packages)
 	bc flex bison
 	# kernels of a newer Debian release: their packages are fetched and
 	# checked (scripts/kernels.sh), their compiler is a trixie root's

@@ -4,7 +4,7 @@
 # (tools/testing/selftests/drivers/net, drivers/net/hw) against pktlife, in
 # the VM.  The tests, their libraries, the YNL library and the netlink specs
 # are taken from Debian's linux-source-6.12 tarball at run time into
-# build/upstream/linux (never into the repo); tools/upstream-guest.sh runs
+# build/upstream/linux (never into the repo); testing/upstream-guest.sh runs
 # them.  KTAP, then one line of totals; non-zero if any test fails.
 #	check-upstream.sh [--kernel 6.12|6.1] [drivers/net/ping.py ...]
 #	PL_UPSTREAM_TIMEOUT=900  per test, in seconds
@@ -96,8 +96,8 @@ echo "# driver: $(git log -1 --format='%h %s' 2>/dev/null)$(git status --porcela
 start=$(date +%s)
 log=$out/kernel-$kernel.log
 # stderr too: the VM runner reports splats and timeouts there.
-tools/vm/run --kernel "$kernel" --timeout 7200 -- \
-	"$top/tools/upstream-guest.sh" "$ksrc" "$@" 2>&1 | tee "$log"
+testing/vm/run --kernel "$kernel" --timeout 7200 -- \
+	"$top/testing/upstream-guest.sh" "$ksrc" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
 echo "# make check-upstream: kernel $kernel, $(($(date +%s) - start))s, log in ${log#"$top"/}"

@@ -4,7 +4,7 @@
 # the driver, the simulated NIC and the kernel, in the VM of make vm-gdb.
 #
 #   pl-symbols DIR      the kernel's and the module's symbols, from what
-#                       tools/gdb/guest.sh wrote in DIR (release, kallsyms,
+#                       testing/gdb/guest.sh wrote in DIR (release, kallsyms,
 #                       sections): the module's .ko with add-symbol-file at
 #                       its sections' addresses; kernel functions by name
 #                       when gdb has a vmlinux with symbols (the debug
@@ -143,7 +143,7 @@ def make_journey(name):
 
 
 class Symbols(gdb.Command):
-    """pl-symbols DIR: kernel and module symbols from tools/gdb/guest.sh's DIR."""
+    """pl-symbols DIR: kernel and module symbols from testing/gdb/guest.sh's DIR."""
 
     def __init__(self):
         super().__init__("pl-symbols", gdb.COMMAND_FILES)
