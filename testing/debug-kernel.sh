@@ -5,7 +5,7 @@
 # 7.3 when written), from Debian's linux-source-X.Y package of exactly the
 # version that kernel is, built with the compiler Debian built it with
 # (trixie's gcc-14, in scripts/toolchain.sh's root) and a minimal config
-# plus KASAN, kmemleak, lockdep, UBSAN, ... (tools/debug-kernel.config),
+# plus KASAN, kmemleak, lockdep, UBSAN, ... (testing/debug-kernel.config),
 # cached outside the tree, keyed by a hash of everything that goes into it.
 #
 #   debug-kernel.sh build      build unless cached; the cache directory is
@@ -136,7 +136,7 @@ complete() {
 }
 
 # The PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY) is what lets QEMU boot
-# the vmlinux itself; same test as tools/vm/run's.
+# the vmlinux itself; same test as testing/vm/run's.
 has_pvh_note() {
 	local notes
 	notes=$(readelf -n "$1" 2>/dev/null) || return 1
@@ -196,7 +196,7 @@ fetch_source() {
 # ("repz cmpsb").  build_into checks the result.
 pvh_no_early_calls() # SRC
 {
-	printf '%s\n' '' '# tools/debug-kernel.sh: no memcmp() call before KASAN is set up' \
+	printf '%s\n' '' '# testing/debug-kernel.sh: no memcmp() call before KASAN is set up' \
 		'CFLAGS_enlighten.o += -minline-all-stringops' >>"$1/arch/x86/platform/pvh/Makefile"
 }
 
@@ -246,7 +246,7 @@ build_into() {
 	# obj/Makefile must also say where the output is (as kbuild's own has
 	# since 6.13), or "make -C obj M=..." takes src/ for it.
 	# shellcheck disable=SC2016 # $(CURDIR) is make's, expanded by make
-	printf '%s\n' '# tools/debug-kernel.sh: kbuild'"'"'s, with paths that survive a rename' \
+	printf '%s\n' '# testing/debug-kernel.sh: kbuild'"'"'s, with paths that survive a rename' \
 		'export KBUILD_OUTPUT = $(CURDIR)' 'include ../src/Makefile' >"$out/obj/Makefile"
 	ln -sfn ../src "$out/obj/source"
 	ln -sfn ../../../obj "$out/lib/modules/$rel/build"
