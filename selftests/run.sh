@@ -45,7 +45,7 @@ if [ $# -gt 0 ]; then
 else
 	tests=()
 	for t in "$dir"/*.sh; do
-		case ${t##*/} in lib.sh | run.sh) continue ;; esac
+		case ${t##*/} in lib*.sh | run.sh) continue ;; esac
 		if [ "$set" = driver ]; then
 			case ${t##*/} in life_* | tool_* | stress_attach.sh | bench_smoke.sh) continue ;; esac
 		fi

@@ -88,7 +88,7 @@ export PKTLIFE_TIME_SCALE=${PKTLIFE_TIME_SCALE:-10}
 # than one test's time left this fails.  Without it, the VM is stopped
 # once every test could have used its whole timeout, the boot aside.
 ntests=${#tests[@]}
-[ "$ntests" -eq 0 ] && ntests=$(find selftests -maxdepth 1 -name '*.sh' ! -name lib.sh ! -name run.sh | wc -l)
+[ "$ntests" -eq 0 ] && ntests=$(find selftests -maxdepth 1 -name '*.sh' ! -name 'lib*.sh' ! -name run.sh | wc -l)
 vm_timeout=$((600 + ntests * (PKTLIFE_TEST_TIMEOUT + 60)))
 if [ -n "${PL_DEADLINE:-}" ]; then
 	export PKTLIFE_TEST_EST=${PKTLIFE_TEST_EST:-420}
