@@ -28,12 +28,12 @@ pl_snap A0 "$NSA" pla
 pl_snap B0 "$NSB" plb
 
 RET=0
-ip netns exec "$NSB" python3 -c "$PL_UDP_PY" recv "$tmp/tx" "$tmp/rx" 9000 >"$tmp/recv.out" &
+ip netns exec "$NSB" python3 "$PL_UDP_PY" recv "$tmp/tx" "$tmp/rx" 9000 >"$tmp/recv.out" &
 receiver=$!
 defer kill "$receiver"
 slowwait 20 pl_udp_bound "$NSB" 9000
 check_err $? "the receiver did not start"
-ip netns exec "$NSA" python3 -c "$PL_UDP_PY" send "$tmp/tx" 10.0.6.2 9000 fixed:$PAYLOAD >"$tmp/send.out"
+ip netns exec "$NSA" python3 "$PL_UDP_PY" send "$tmp/tx" 10.0.6.2 9000 fixed:$PAYLOAD >"$tmp/send.out"
 check_err $? "the sender failed"
 wait "$receiver"
 check_err $? "the receiver failed"

@@ -66,11 +66,11 @@ for csum in on off; do
 	RET=0
 	pl_snap A0 "$NSA" pla
 	pl_snap B0 "$NSB" plb
-	ip netns exec "$NSB" python3 -c "$PL_UDP_PY" recv "$tmp/udp.tx" "$tmp/udp.rx" 9000 >"$tmp/recv.out" &
+	ip netns exec "$NSB" python3 "$PL_UDP_PY" recv "$tmp/udp.tx" "$tmp/udp.rx" 9000 >"$tmp/recv.out" &
 	receiver=$!
 	slowwait 20 pl_udp_bound "$NSB" 9000
 	check_err $? "the UDP receiver did not start"
-	ip netns exec "$NSA" python3 -c "$PL_UDP_PY" send "$tmp/udp.tx" $IPB 9000 vary >"$tmp/send.out"
+	ip netns exec "$NSA" python3 "$PL_UDP_PY" send "$tmp/udp.tx" $IPB 9000 vary >"$tmp/send.out"
 	check_err $? "the UDP sender failed"
 	wait "$receiver"
 	check_err $? "the UDP receiver failed"
