@@ -33,12 +33,17 @@ import gdb
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+# A step's function, or the names it has had: the first this kernel has
+# is used.  Since 6.15 napi_gro_receive() is an inline wrapper around
+# gro_receive_skb().
+GRO_ENTRY = ("napi_gro_receive", "gro_receive_skb")
+
 JOURNEYS = {
     "in": [
         ("the NIC raises the RX interrupt", "pl_queue_irq"),
         ("NAPI polls the queue", "pl_poll"),
         ("the driver reads the RX ring, builds the skb", "pl_rx_poll"),
-        ("GRO", "napi_gro_receive"),
+        ("GRO", GRO_ENTRY),
         ("the core: taps, protocol demux", "__netif_receive_skb_core"),
         ("IP receive (ip_rcv, or ip_list_rcv after GRO)", "ip_rcv_core"),
         ("IP local delivery", "ip_local_deliver"),
@@ -63,7 +68,7 @@ JOURNEYS = {
     ],
     "gro": [
         ("the driver builds the skb", "pl_rx_poll"),
-        ("GRO", "napi_gro_receive"),
+        ("GRO", GRO_ENTRY),
         ("TCP's GRO handler", "tcp4_gro_receive"),
         ("merged into the held skb", "skb_gro_receive"),
         ("the merged skb goes up", "__netif_receive_skb_core"),
@@ -71,6 +76,19 @@ JOURNEYS = {
 }
 
 state = {"kallsyms": {}, "auto": False, "bps": [], "next": 0}
+
+
+def resolve_any(funcs):
+    """(location, name) for the first of FUNCS (a name, or a tuple of the
+    names a function has had) this kernel has."""
+    if isinstance(funcs, str):
+        return resolve(funcs), funcs
+    for func in funcs[:-1]:
+        try:
+            return resolve(func), func
+        except gdb.GdbError:
+            pass
+    return resolve(funcs[-1]), funcs[-1]
 
 
 def resolve(func):
@@ -96,8 +114,9 @@ def resolve(func):
 
 
 class Step(gdb.Breakpoint):
-    def __init__(self, journey, i, what, func):
-        super().__init__(resolve(func), internal=False)
+    def __init__(self, journey, i, what, funcs):
+        location, func = resolve_any(funcs)
+        super().__init__(location, internal=False)
         self.journey, self.i, self.what, self.func = journey, i, what, func
 
     def stop(self):
@@ -126,7 +145,7 @@ def clear():
 def make_journey(name):
     class Cmd(gdb.Command):
         __doc__ = "Break along a packet's journey: %s." % ", ".join(
-            f for _, f in JOURNEYS[name])
+            f if isinstance(f, str) else "/".join(f) for _, f in JOURNEYS[name])
 
         def __init__(self):
             super().__init__("break_journey_of_a_" + {
