@@ -39,10 +39,12 @@ status=0
 # takes the CPU the steps below and the VMs leave; the debug job (first
 # in the queue) waits for it (debug-kernel.sh's lock).
 if [ "${PL_DEBUG:-0}" = 1 ]; then
-	PKTLIFE_NICE=1 testing/debug-kernel.sh build >/dev/null 2>"$log/debug-kernel-bg.log" &
+	# its own process group (setsid): a failed step below stops make and
+	# the compilers too, not only the script
+	PKTLIFE_NICE=1 setsid testing/debug-kernel.sh build >/dev/null \
+		2>"$log/debug-kernel-bg.log" &
 	debug_build=$!
-	# not left running when a step below fails
-	trap 'kill $debug_build 2>/dev/null' EXIT
+	trap 'kill -TERM -- -$debug_build 2>/dev/null' EXIT
 fi
 
 # Build: warnings are errors here (W=1 and sparse, C=1).
@@ -67,7 +69,7 @@ for k in $all_kernels; do
 	if [ -z "${PL_TESTS:-}" ]; then
 		[ "$k" = "$bench_kernel" ] || continue
 	else
-		grep -qw "$k" <<<"$kernels" || continue
+		[[ " $kernels " == *" $k "* ]] || continue
 	fi
 	if ! make -s module KDIR="$kdir" PL_NOTRACE=1 >"$log/module-notrace-$rel.log" 2>&1 ||
 	   grep -E 'warning:|error:' "$log/module-notrace-$rel.log"; then
@@ -117,7 +119,9 @@ run_kernel() # NAME
 	if [ "$1" = debug ]; then
 		# check-debug.sh writes the VM's KTAP to kernel-debug.log itself
 		echo "# kernel debug: the debug tier (testing/check-debug.sh)"
-		testing/check-debug.sh >"$log/check-debug.out" 2>&1 &
+		# niced too if it has to build the kernel itself (the background
+		# build failed): a release kernel's VM runs beside it
+		PKTLIFE_NICE=1 testing/check-debug.sh >"$log/check-debug.out" 2>&1 &
 		local job=$!
 		tail -n +1 -s 0.5 -f --pid=$job "$log/check-debug.out" | sed -u "s/^/[debug] /"
 		wait $job
@@ -169,6 +173,7 @@ for k in $jobs; do
 	running+=($!)
 done
 wait
+trap - EXIT
 
 pass=0 fail=0 skip=0
 problems=()

@@ -251,7 +251,12 @@ build_into() {
 	ln -sfn ../src "$out/obj/source"
 	ln -sfn ../../../obj "$out/lib/modules/$rel/build"
 
-	readelf -rW "$out/obj/arch/x86/platform/pvh/enlighten.o" | grep -qw memcmp &&
+	# (not "readelf | grep -q": under pipefail, readelf killed by the
+	# early exit of grep would make the match look like none)
+	local relocs
+	relocs=$(readelf -rW "$out/obj/arch/x86/platform/pvh/enlighten.o") ||
+		die "cannot read the relocations of the PVH entry code"
+	grep -qw memcmp <<<"$relocs" &&
 		die "the PVH entry code still calls memcmp(): KASAN would fault before its shadow exists"
 
 	# Links, not copies: same filesystem, no extra space.
