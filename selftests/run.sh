@@ -40,9 +40,11 @@ budget=${PKTLIFE_BUDGET:-0}
 test_est=${PKTLIFE_TEST_EST:-300}
 run_start=$(date +%s)
 
+without=
 if [ $# -gt 0 ]; then
 	tests=("$@")
 else
+	without=${skip[*]:+, without ${skip[*]}}
 	tests=()
 	for t in "$dir"/*.sh; do
 		case ${t##*/} in lib*.sh | run.sh) continue ;; esac
@@ -56,7 +58,7 @@ fi
 
 echo "TAP version 13"
 echo "1..${#tests[@]}"
-echo "# kernel: $(uname -r), test set: $set${skip[*]:+, without ${skip[*]}}"
+echo "# kernel: $(uname -r), test set: $set$without"
 
 # Kernel options the tests need (selftests/config) that this kernel lacks
 # (a kernel not installed from a package has its config in /proc).

@@ -31,6 +31,7 @@
 source "$(dirname "$0")/lib.sh"
 
 LOOPS=${PKTLIFE_STRESS_LOOPS:-18}
+[[ $LOOPS =~ ^[1-9][0-9]*$ ]] || { echo "PKTLIFE_STRESS_LOOPS=$LOOPS: a count of 1 or more" >&2; exit 1; }
 LIMIT=${PKTLIFE_STRESS_LIMIT:-420}
 IPA=10.9.5.1
 IPB=10.9.5.2

@@ -5,16 +5,18 @@
 # pair's links go down and up, its MTU changes, ethtool -K flips offloads,
 # -L changes the channel count and -G the ring sizes, on both ends: each
 # kind of change goes PKTLIFE_STRESS_PASSES times (default 3; a soak run
-# sets more) through its whole cycle of values, so that every value and
-# every step between two of them is taken each pass. After every change
-# both streams must deliver again within PKTLIFE_STRESS_RESUME_MS (default
-# 1000; 2000 after a link flap, see below): no queue may be left stuck.
-# No byte may arrive changed. Then the pair is deleted under traffic and, where the kernel lists page pools
-# (netdev netlink, 6.8), none of its pools may be left with pages in
-# flight. The VM runner fails the run on any splat.
+# sets more) through its whole cycle of values: every value each pass,
+# and from the second pass on every step between two of them; every
+# offload change is read back.  After every change both streams must deliver again
+# within PKTLIFE_STRESS_RESUME_MS (default 1000; 2000 after a link flap,
+# see below): no queue may be left stuck.  No byte may arrive changed.
+# Then the pair is deleted under traffic and, where the kernel lists page
+# pools (netdev netlink, 6.8), none of its pools may be left with pages in
+# flight.  The VM runner fails the run on any splat.
 source "$(dirname "$0")/lib.sh"
 
 PASSES=${PKTLIFE_STRESS_PASSES:-3}
+[[ $PASSES =~ ^[1-9][0-9]*$ ]] || { echo "PKTLIFE_STRESS_PASSES=$PASSES: a count of 1 or more" >&2; exit 1; }
 RESUME_MS=${PKTLIFE_STRESS_RESUME_MS:-1000}
 IPA=10.9.3.1
 IPB=10.9.3.2
@@ -59,14 +61,40 @@ MTUS=(9000 1280 4000 1500)
 mtu() { both ip link set dev @ mtu "${MTUS[$1 % ${#MTUS[@]}]}"; }
 mtu_cycle=${#MTUS[@]}
 
-# one offload off, the next change turns it back on and the next one off
+# one offload off, the next change turns it back on and the next one off;
+# each read back (ethtool -k) on both ends once the streams are back: the
+# change took
 FEATURES=(tx sg tso gso gro rxhash rx)
-features()
+declare -A FEATURE_NAME=([tx]=tx-checksumming [sg]=scatter-gather
+	[tso]=tcp-segmentation-offload [gso]=generic-segmentation-offload
+	[gro]=generic-receive-offload [rxhash]=receive-hashing [rx]=rx-checksumming)
+feature_of() # I: "FEATURE on|off" of change I
 {
-	local f=${FEATURES[$(($1 / 2 % ${#FEATURES[@]}))]} v=off
+	local v=off
 
 	[ $(($1 % 2)) -eq 0 ] || v=on
+	echo "${FEATURES[$(($1 / 2 % ${#FEATURES[@]}))]} $v"
+}
+features()
+{
+	local f v
+
+	read -r f v <<<"$(feature_of "$1")"
 	both ethtool -K @ "$f" "$v"
+}
+features_verify()
+{
+	local f v end now
+
+	read -r f v <<<"$(feature_of "$1")"
+	for end in "$NSA/pla" "$NSB/plb"; do
+		now=$(ip netns exec "${end%/*}" ethtool -k "${end#*/}" |
+			awk -F': ' -v n="${FEATURE_NAME[$f]}" '$1 == n { print $2 }')
+		[ "${now%% *}" = "$v" ] || {
+			ktap_info "ethtool -K ${end#*/} $f $v: ethtool -k says ${FEATURE_NAME[$f]}: $now"
+			return 1
+		}
+	done
 }
 features_cycle=$((2 * ${#FEATURES[@]}))
 
@@ -85,7 +113,7 @@ rings_cycle=${#RINGS[@]}
 
 # churn NAME WHAT FN [MS]: FN 0, FN 1, ... (PASSES times FN's cycle,
 # NAME_cycle changes), each followed by the wait (MS, default RESUME_MS)
-# for both streams
+# for both streams, then by NAME_verify I where there is one
 churn()
 {
 	local name=$1 what=$2 fn=$3 bound=${4:-$RESUME_MS}
@@ -103,6 +131,10 @@ churn()
 		if ! pl_traffic_wait "$bound" "$t0"; then
 			pl_traffic_wait 10000 "$t0"
 			check_err 1 "$name: change $n: a stream stalled for more than $bound ms (back after: TCP $PL_TCP_MS ms, UDP $PL_UDP_MS ms)"
+			break
+		fi
+		if declare -F "${name}_verify" >/dev/null && ! "${name}_verify" $n; then
+			check_err 1 "$name: change $n did not take"
 			break
 		fi
 		[ "$PL_TRAFFIC_MS" -gt "$worst" ] && worst=$PL_TRAFFIC_MS
