@@ -4,8 +4,9 @@
 #   kernels.sh names            -> one name per line
 #   kernels.sh tests NAME       -> the test set NAME runs in make check
 #   kernels.sh vm-kernels       -> the kernels make check tests in the VM
-#                                  by default (check column "vm"; the
-#                                  others, "build", it builds and lints)
+#                                  by default (check column "ci" or "vm";
+#                                  the others, "build", it builds and lints)
+#   kernels.sh ci-kernels       -> those of them CI tests (column "ci")
 #   kernels.sh packages         -> the image and headers metapackages apt
 #                                  installs (the host's own suites)
 #   kernels.sh fetch            -> fetch, check and unpack every kernel of
@@ -215,7 +216,8 @@ tests() { # NAME
 
 case "${1:-}" in
 names) entries | awk '{ print $1 }' ;;
-vm-kernels) entries | awk '$6 == "vm" { print $1 }' ;;
+vm-kernels) entries | awk '$6 == "ci" || $6 == "vm" { print $1 }' ;;
+ci-kernels) entries | awk '$6 == "ci" { print $1 }' ;;
 tests) tests "$2" ;;
 packages)
 	while read -r n s i h _; do
@@ -228,5 +230,5 @@ kdir) echo "$(base "$2" | sed 's,/$,,')/lib/modules/$(release "$2")/build" ;;
 base) base "$2" ;;
 image) image "$2" ;;
 rbase) rbase "$2" ;;
-*) echo "usage: $0 names|vm-kernels|tests NAME|packages|fetch|release NAME|kdir NAME|base NAME|image RELEASE|rbase RELEASE" >&2; exit 2 ;;
+*) echo "usage: $0 names|vm-kernels|ci-kernels|tests NAME|packages|fetch|release NAME|kdir NAME|base NAME|image RELEASE|rbase RELEASE" >&2; exit 2 ;;
 esac
