@@ -436,11 +436,19 @@ pl_traffic_read()
 	read -r TR_TCP TR_UDP TR_TCP_LAST TR_UDP_LAST TR_BAD TR_CONNS <"$PL_TRAFFIC"
 }
 
-# pl_traffic_wait MS [SINCE_US]: wait up to MS ms for both streams to
-# deliver good data after SINCE_US (default: now; microseconds as in
-# ${EPOCHREALTIME/./}). PL_TRAFFIC_MS is how long it took; PL_TCP_MS and
-# PL_UDP_MS when each stream was back ("-": not yet).
+# pl_traffic_wait MS [SINCE_US]: wait up to MS ms (stretched by
+# PL_TIME_SCALE, like busywait) for both streams to deliver good data
+# after SINCE_US (default: now; microseconds as in ${EPOCHREALTIME/./}).
+# PL_TRAFFIC_MS is how long it took; PL_TCP_MS and PL_UDP_MS when each
+# stream was back ("-": not yet).
 pl_traffic_wait()
+{
+	pl_traffic_back $(($1 * PL_TIME_SCALE)) "${@:2}"
+}
+
+# pl_traffic_back MS [SINCE_US]: the same, MS not stretched: a bound the
+# test asserts (stress_reconfig's resume time)
+pl_traffic_back()
 {
 	local since=${2:-${EPOCHREALTIME/./}} deadline now
 

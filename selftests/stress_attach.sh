@@ -218,7 +218,7 @@ round()
 		t1=${EPOCHREALTIME/./}
 		ATTACH_MS[$mode]=$(((t1 - t0) / 1000))
 		# the streams flow with the tool attached, and it sees them
-		if ! pl_traffic_wait $((20000 * PL_TIME_SCALE)) "$t1"; then
+		if ! pl_traffic_wait 20000 "$t1"; then
 			FAIL="$WHAT: no traffic with the tool attached (TCP back after $PL_TCP_MS ms, UDP $PL_UDP_MS ms)"
 			FAIL_TEST=traffic
 		elif [ "$mode" = trace ] && [ $sig = INT ] && ! slowwait 20 has_journey "$out"; then
@@ -259,7 +259,7 @@ round()
 	fi
 	CLEAN_MS=$(((${EPOCHREALTIME/./} - t2) / 1000))
 	t2=${EPOCHREALTIME/./}
-	if ! pl_traffic_wait $((20000 * PL_TIME_SCALE)) "$t2"; then
+	if ! pl_traffic_wait 20000 "$t2"; then
 		FAIL="$WHAT: no traffic after the tool went (TCP back after $PL_TCP_MS ms, UDP $PL_UDP_MS ms)"
 		FAIL_TEST=traffic
 	fi
@@ -272,7 +272,7 @@ pl_pair_quiet "$NSA" pla $IPA "$NSB" plb $IPB || exit "$KSFT_FAIL"
 # paced: traffic in flight while the tool attaches and detaches, in a VM
 # that still has time for the tool
 pl_traffic_start "$NSA" "$NSB" $IPB $IPB --tcp-rate 20000000 --udp-pps 1000
-pl_traffic_wait $((30000 * PL_TIME_SCALE)) || { ktap_info "no traffic across the pair"; exit "$KSFT_FAIL"; }
+pl_traffic_wait 30000 || { ktap_info "no traffic across the pair"; exit "$KSFT_FAIL"; }
 
 BASE_BPF=$(bpf_json) || { ktap_info "bpftool cannot list programs"; exit "$KSFT_FAIL"; }
 BASE_STATE=$(state)
