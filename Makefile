@@ -49,7 +49,7 @@ krel_of = $(notdir $(patsubst %/,%,$(patsubst %/build,%,$(1))))
 
 .DELETE_ON_ERROR:
 .PHONY: all module modules-all tools iproute2 deps check check-upstream check-debug bench demo vm lint clean FORCE
-.PHONY: install install-dkms uninstall vm-gdb
+.PHONY: install install-dkms uninstall vm-gdb ynl
 
 all: module tools iproute2
 
@@ -101,6 +101,18 @@ CHECKPATCH := $(BUILD)/kernel-scripts/scripts/checkpatch.pl
 $(CHECKPATCH):
 	$(Q)$(TOP)/scripts/kernel-script.sh $(BUILD)/kernel-scripts \
 		scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
+
+# The kernel's YNL CLI and netdev spec, for qstats.sh and stress_reconfig.sh
+# (make check runs this)
+YNL_CLI := $(BUILD)/kernel-scripts/tools/net/ynl/cli.py
+
+ynl: $(YNL_CLI)
+
+$(YNL_CLI):
+	$(Q)$(TOP)/scripts/kernel-script.sh $(BUILD)/kernel-scripts tools/net/ynl \
+		Documentation/netlink/specs/netdev.yaml \
+		Documentation/netlink/genetlink.yaml \
+		Documentation/netlink/genetlink-legacy.yaml
 
 CHECKPATCH_FLAGS := --no-tree --strict --terse --show-types \
 	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES

@@ -8,16 +8,15 @@ source "$(dirname "$0")/lib.sh"
 
 require_root
 require_cmd jq python3 iperf3 bpftrace bpftool
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-[ -f "$PL_KO" ] || skip_all "$PL_KO not built (make)"
-grep -q '^pktlife ' /proc/modules && skip_all "pktlife.ko is in use (guest.sh loads its own)"
+pl_require_tool
+pl_require_ko
 
 ktap_plan 4
 
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
 # guest.sh leaves no module loaded
-defer rmmod pktlife
+defer_check pl_unload
 
 RET=0
 "$PL_TOP/bench/guest.sh" --smoke --out "$TMPD/raw" 2>"$TMPD/log"
@@ -27,6 +26,8 @@ grep -E "FAILED|bench: (pps|tcp|mq|tp|observe|attach_s|mem)[a-z0-9_.]* = " "$TMP
 # the slowest programs, ns per run
 grep -E "bench: prog\..*\.ns = " "$TMPD/log" | sort -t= -k2 -rn | head -n 5 | sed 's/^/# /'
 check_err $rc "guest.sh --smoke failed"
+pl_module_loaded
+check_fail $? "guest.sh left pktlife.ko loaded"
 log_test "guest.sh --smoke measured everything"
 
 RET=0

@@ -24,6 +24,7 @@ KSFT_SKIP=4
 PL_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PL_KREL=$(uname -r)
 
+KTAP_PLAN=
 KTAP_NR=0
 KTAP_FAILED=0
 KTAP_SKIPPED=0
@@ -35,6 +36,7 @@ RET_MSG=
 
 ktap_plan()
 {
+	KTAP_PLAN=$1
 	echo "TAP version 13"
 	echo "1..$1"
 }
@@ -44,12 +46,35 @@ ktap_info()
 	echo "# $*"
 }
 
-# Skip the whole script (before any result was printed).
+# Skip the whole script: the kernel or the host lacks something the test
+# needs that is not ours to provide.  Before the plan, the script is one
+# skip; after it, every result not yet logged is a skip (a test should
+# know what it can run before it plans).
 skip_all()
 {
-	echo "TAP version 13"
-	echo "1..0 # SKIP $*"
-	exit $KSFT_SKIP
+	if [ -z "$KTAP_PLAN" ]; then
+		echo "TAP version 13"
+		echo "1..0 # SKIP $*"
+		exit $KSFT_SKIP
+	fi
+	while [ "$KTAP_NR" -lt "$KTAP_PLAN" ]; do
+		log_test_skip "result $((KTAP_NR + 1)) of $KTAP_PLAN" "$*"
+	done
+	ktap_finish
+}
+
+# fail_all MSG: something the rest of the script needs failed, and that is
+# a fault of ours (the module does not load, TSO is refused): every result
+# not yet logged fails, with MSG.
+fail_all()
+{
+	[ -n "$KTAP_PLAN" ] || ktap_plan 1
+	ktap_info "FAIL: $*"
+	while [ "$KTAP_NR" -lt "$KTAP_PLAN" ]; do
+		ktap_result "not ok" "result $((KTAP_NR + 1)) of $KTAP_PLAN (not run)"
+		KTAP_FAILED=$((KTAP_FAILED + 1))
+	done
+	ktap_finish
 }
 
 ktap_result() # ok|not ok, name, [directive]
@@ -108,10 +133,16 @@ check_eq()
 	check_err $? "$3: got '$1', want '$2'"
 }
 
-# The script's exit status: fail if any test failed, skip if all skipped.
+# The script's exit status: fail if any test failed or the results are not
+# the plan's, skip if all skipped.
 ktap_finish()
 {
 	ktap_info "Totals: pass:$KTAP_PASSED fail:$KTAP_FAILED skip:$KTAP_SKIPPED"
+	PL_FINISHED=1
+	if [ -n "$KTAP_PLAN" ] && [ "$KTAP_NR" -ne "$KTAP_PLAN" ]; then
+		ktap_info "FAIL: $KTAP_NR results logged, $KTAP_PLAN planned"
+		exit $KSFT_FAIL
+	fi
 	if [ "$KTAP_FAILED" -ne 0 ]; then
 		exit $KSFT_FAIL
 	elif [ "$KTAP_PASSED" -eq 0 ] && [ "$KTAP_SKIPPED" -ne 0 ]; then
@@ -123,8 +154,11 @@ ktap_finish()
 # --- deferred cleanup ---------------------------------------------------------
 
 PL_DEFER=()
+PL_FINISHED=
 
-# defer CMD ARGS...: run CMD at exit, after everything deferred later.
+# defer CMD ARGS...: run CMD at exit, after everything deferred later.  Its
+# failure is ignored: a process that is already gone, a file the test
+# removed itself.
 defer()
 {
 	local cmd
@@ -133,16 +167,51 @@ defer()
 	PL_DEFER+=("$cmd")
 }
 
+# defer_check CMD ARGS...: the same, but a cleanup that must succeed: its
+# failure fails the script (an rmmod refused is a reference leaked).
+defer_check()
+{
+	local cmd
+
+	printf -v cmd '%q ' "$@"
+	PL_DEFER+=("!$cmd")
+}
+
+# Run the cleanups, last deferred first.  Returns 1 if one that must
+# succeed failed, having said which and what it printed.
 defer_run_all()
 {
-	local i
+	local i cmd out ret=0
 
 	for ((i = ${#PL_DEFER[@]} - 1; i >= 0; i--)); do
-		eval "${PL_DEFER[i]}" >/dev/null 2>&1 || true
+		cmd=${PL_DEFER[i]}
+		if [ "${cmd:0:1}" = "!" ]; then
+			out=$(eval "${cmd:1}" 2>&1) && continue
+			ktap_info "FAIL: cleanup '${cmd:1}' failed: $out"
+			ret=1
+		else
+			eval "$cmd" >/dev/null 2>&1
+		fi
 	done
 	PL_DEFER=()
+	return $ret
 }
-trap defer_run_all EXIT
+
+# At exit: the cleanups, and the verdict they and the plan leave.  A script
+# that passed fails if a cleanup that must succeed failed, or if it planned
+# results and exited without ktap_finish.
+pl_exit()
+{
+	local rc=$?
+
+	if [ "$rc" -ne "$KSFT_FAIL" ] && [ -n "$KTAP_PLAN" ] && [ -z "$PL_FINISHED" ]; then
+		ktap_info "FAIL: exit $rc after $KTAP_NR of $KTAP_PLAN results, without ktap_finish"
+		rc=$KSFT_FAIL
+	fi
+	defer_run_all || rc=$KSFT_FAIL
+	exit "$rc"
+}
+trap pl_exit EXIT
 
 # --- waiting ----------------------------------------------------------------
 
@@ -237,24 +306,26 @@ check_num()
 	check_err $? "$4: got '$1', want -$2 '$3'"
 }
 
-# pl_near GOT WANT [PCT [ABS]]: |GOT - WANT| <= max(WANT * PCT %, ABS);
-# defaults 10 % and 20000 (20 us in ns).
+# pl_near GOT WANT PCT ABS: |GOT - WANT| <= max(WANT * PCT %, ABS).  A test
+# chooses both from what the model guarantees (a histogram's slot, a
+# timer's lateness): there is no default.
 pl_near()
 {
-	local got=$1 want=$2 pct=${3:-10} abs=${4:-20000} tol d
+	local got=$1 want=$2 pct=$3 abs=$4 tol d
 
-	[[ $got =~ ^[0-9]+$ && $want =~ ^[0-9]+$ ]] || return 2
+	[[ $got =~ ^[0-9]+$ && $want =~ ^[0-9]+$ && $pct =~ ^[0-9]+$ && $abs =~ ^[0-9]+$ ]] ||
+		return 2
 	tol=$((want * pct / 100))
 	[ "$tol" -lt "$abs" ] && tol=$abs
 	d=$((got - want))
 	[ "${d#-}" -le "$tol" ]
 }
 
-# check_near GOT WANT MSG [PCT [ABS]]
+# check_near GOT WANT MSG PCT ABS
 check_near()
 {
-	pl_near "$1" "$2" "${4:-10}" "${5:-20000}"
-	check_err $? "$3: got '$1' ns, want $2 ns +-max(${4:-10} %, ${5:-20000} ns)"
+	pl_near "$1" "$2" "$4" "$5"
+	check_err $? "$3: got '$1' ns, want $2 ns +-max($4 %, $5 ns)"
 }
 
 # shellcheck source=selftests/lib_nic.sh

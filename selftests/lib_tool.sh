@@ -8,6 +8,12 @@
 
 PL_TOOL=${PL_TOOL:-$PL_TOP/build/tools/pktlife}
 
+# The tool is built (make): a test of it cannot pass without it.
+pl_require_tool()
+{
+	[ -x "$PL_TOOL" ] || fail_all "$PL_TOOL not built (make)"
+}
+
 # --- pktlife count -----------------------------------------------------------
 
 # A test keeps the pid of a running pktlife in TOOL_PID; defer pl_tool_stop

@@ -27,21 +27,24 @@
 # The reference is therefore what happened, recorded independently with
 # ftrace (mono clock, the clock of the NIC timestamps): for each frame,
 # pktlife:pl_hw_rx_write's arrive= to the next pktlife:pl_hw_irq with RX
-# events on the same port. The tool's p50 must be that p50 within 10 % or
-# 20 us, and the interrupts must have been held at least rx-usecs. Both
-# are printed with rx-usecs, for the record. With rx-usecs 10000 that
-# lateness is a few per cent: there the tool's p50 must also be rx-usecs
-# itself within 10 %.
+# events on the same port. The tool's p50 must be that p50 within its
+# histogram's resolution (4 %, a slot; 2 us for the two clocks' reads),
+# and the median interrupt must have been held at least rx-usecs and at
+# most LATE_US more: the timer's lateness (measured 335 us at 500 and 224
+# us at 10000 on 6.12 beside another VM; 1000 us is three times that,
+# PKTLIFE_TIME_SCALE times more on a slower kernel). Both are printed, for
+# the record.
 source "$(dirname "$0")/lib.sh"
 
 NDGRAM=50
 PORT=7051
 USECS=(0 500 10000)
+LATE_US=$((1000 * PL_TIME_SCALE))
 
 require_root
 require_cmd ip jq ethtool python3 ss
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-pl_load || exit $KSFT_FAIL
+pl_require_tool
+pl_load
 
 ktap_plan 2
 
@@ -81,7 +84,8 @@ for i in 1 2; do
 	UP[i]=$?
 done
 
-pl_ftrace_start FTR pl_hw_rx_write pl_hw_irq || skip_all "no tracefs instances"
+pl_ftrace_start FTR pl_hw_rx_write pl_hw_irq ||
+	fail_all "cannot trace pktlife:pl_hw_rx_write and pl_hw_irq in a tracefs instance"
 for i in 1 2; do
 	pl_snap "S0_$i" "$RCV" plb$i
 	ip netns exec "$RCV" python3 -c "$PACED_PY" recv 10.0.5$i.2 $PORT $NDGRAM \
@@ -147,14 +151,11 @@ for i in 1 2; do
 	ktap_info "rx-usecs ${USECS[i]}: ftrace arrival -> interrupt: p50 $p50 max $max ns" \
 		"over $n frames; tool p50 - rx-usecs = $(( ${L[rx.irq.p50_ns]:-0} - want )) ns"
 	check_num "$n" eq "$rx" "frames in the ftrace vs. rx0_packets delta"
-	check_near "${L[rx.irq.p50_ns]}" "$p50" "rx.irq p50 vs. ftrace p50"
+	check_near "${L[rx.irq.p50_ns]}" "$p50" "rx.irq p50 vs. ftrace p50" 4 2000
 	check_num "$p50" ge $want "ftrace p50 vs. rx-usecs (held at least that)"
-	if [ "${USECS[i]}" -ge 10000 ]; then
-		check_near "${L[rx.irq.p50_ns]}" $want "rx.irq p50 vs. rx-usecs"
-		log_test "rx.irq, rx-usecs ${USECS[i]}: p50 = arrival -> interrupt = rx-usecs +-10 %"
-	else
-		log_test "rx.irq, rx-usecs ${USECS[i]}: p50 = arrival -> interrupt (>= rx-usecs)"
-	fi
+	check_num "$p50" le $((want + LATE_US * 1000)) \
+		"ftrace p50 vs. rx-usecs + ${LATE_US} us (a timer's lateness)"
+	log_test "rx.irq, rx-usecs ${USECS[i]}: p50 = arrival -> interrupt, rx-usecs to rx-usecs + ${LATE_US} us"
 done
 
 ktap_finish

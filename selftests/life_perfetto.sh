@@ -27,8 +27,8 @@ NPING=3
 
 require_root
 require_cmd ip ping jq python3 socat
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-pl_load || exit $KSFT_FAIL
+pl_require_tool
+pl_load
 
 ktap_plan 3
 

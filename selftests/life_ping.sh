@@ -40,8 +40,8 @@ LAT_REPLY_US=100000
 
 require_root
 require_cmd ip ping jq
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-pl_load || exit $KSFT_FAIL
+pl_require_tool
+pl_load
 
 ktap_plan 10
 

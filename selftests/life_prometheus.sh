@@ -31,8 +31,8 @@ PORT=9464
 
 require_root
 require_cmd ip ping jq python3 ss
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-pl_load || exit $KSFT_FAIL
+pl_require_tool
+pl_load
 
 ktap_plan 3
 

@@ -36,8 +36,8 @@ Z_MS=(0 20 5)
 
 require_root
 require_cmd ip jq python3 ss
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-pl_load || exit $KSFT_FAIL
+pl_require_tool
+pl_load
 
 ktap_plan 4
 

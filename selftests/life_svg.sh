@@ -25,8 +25,8 @@ IP_RCV=10.0.73.2
 
 require_root
 require_cmd ip ping jq python3 socat rsvg-convert
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-pl_load || exit $KSFT_FAIL
+pl_require_tool
+pl_load
 
 ktap_plan 3
 

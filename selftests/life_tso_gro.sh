@@ -14,7 +14,8 @@
 #        or ended (pure ACKs, SYN, FIN) -- or, for a segment the kernel
 #        drops itself, dropped with its reason -- none lost or in flight.
 # Nothing else crosses the quiet pair; the counters are read once the
-# connection is closed (SND's socket in TIME-WAIT: its last ACK was sent).
+# connection is closed (SND's socket in TIME-WAIT, RCV's gone: SND's last
+# ACK arrived) and both drivers have settled (pl_settled).
 source "$(dirname "$0")/lib.sh"
 
 IP_SND=10.0.81.1
@@ -23,8 +24,8 @@ PORT=7081
 
 require_root
 require_cmd ip jq socat ethtool ss
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-pl_load || exit $KSFT_FAIL
+pl_require_tool
+pl_load
 
 ktap_plan 4
 
@@ -32,8 +33,8 @@ TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
 setup_ns SND RCV || exit $KSFT_FAIL
 pl_pair_quiet "$SND" pla $IP_SND "$RCV" plb $IP_RCV || exit $KSFT_FAIL
-pl_set_features "$SND" pla sg on tx on tso on || skip_all "pla: cannot turn TSO on"
-pl_set_features "$RCV" plb rx on gro on || skip_all "plb: cannot turn GRO on"
+pl_set_features "$SND" pla sg on tx on tso on || fail_all "pla: TSO refused"
+pl_set_features "$RCV" plb rx on gro on || fail_all "plb: GRO refused"
 head -c $((4 << 20)) /dev/urandom >"$TMPD/src"
 
 pl_life_spawn PS "$SND" "$TMPD/snd" "$TMPD/snd.err" stat -D tx -p tcp --port $PORT -I 100 --json
@@ -43,11 +44,21 @@ UPS=$?
 pl_life_started "$PR" "$TMPD/rcv.err"
 UPR=$?
 
-# SND's end of the connection is closed: nothing more will be sent
+# SND's end of the connection is closed: nothing more will be sent; and
+# RCV's is gone: SND's last ACK arrived; and both drivers have taken every
+# frame and completion: the counters are final
 snd_closed()
 {
 	! ip netns exec "$SND" ss -Htn state all "dport = :$PORT" |
 		grep -vq '^TIME-WAIT'
+}
+rcv_closed()
+{
+	! ip netns exec "$RCV" ss -Htn state all "sport = :$PORT" | grep -q .
+}
+quiet()
+{
+	snd_closed && rcv_closed && pl_settled "$SND" pla && pl_settled "$RCV" plb
 }
 
 pl_snap S0 "$SND" pla
@@ -55,7 +66,7 @@ pl_snap R0 "$RCV" plb
 insegs0=$(pl_snmp "$RCV" Tcp InSegs)
 pl_socat_copy "$SND" "$RCV" $IP_RCV $PORT "$TMPD/src" "$TMPD/dst"
 copy_rc=$?
-slowwait 20 snd_closed
+slowwait 20 quiet
 closed_rc=$?
 pl_snap S1 "$SND" pla
 pl_snap R1 "$RCV" plb
@@ -75,9 +86,14 @@ RET=0
 check_err $copy_rc "the copy failed"
 cmp -s "$TMPD/src" "$TMPD/dst"
 check_err $? "the copy differs"
-check_err $closed_rc "SND's socket did not close"
-check_num "$tso" gt 0 "hw_tx_tso_segs delta (TSO used)"
-check_num "$((insegs1 - insegs0))" lt "$rxf" "RCV Tcp InSegs delta vs. frames (GRO used)"
+check_err $closed_rc "the connection did not close, or the drivers did not settle"
+# TSO cut most frames (4 MB in 64 KB skbs: 93-99 % of them in 16 runs on
+# 6.1 and 6.12), and GRO merged them again (4.3-17 frames per TCP segment;
+# with GRO off it is one, offload.sh): half the frames cut and two frames
+# a segment prove both at work
+check_num "$((2 * tso))" ge "$txf" "2 x hw_tx_tso_segs delta vs. hw_tx_frames delta (TSO cut most frames)"
+check_num "$((2 * (insegs1 - insegs0)))" le "$rxf" \
+	"2 x RCV Tcp InSegs delta vs. frames (GRO merged two or more frames a segment)"
 log_test "4 MB over TCP with TSO and GRO"
 
 RET=0

@@ -32,8 +32,8 @@ PORT=7091
 
 require_root
 require_cmd ip jq python3 ss ethtool
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-pl_load || exit $KSFT_FAIL
+pl_require_tool
+pl_load
 
 ktap_plan 5
 

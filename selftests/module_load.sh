@@ -5,8 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-[ -f "$PL_KO" ] || skip_all "$PL_KO not built (make)"
-pl_module_loaded && skip_all "pktlife is already loaded"
+pl_require_ko
+defer_check pl_unload
 ktap_plan 4
 
 # A second insmod is refused and leaves the first instance working.

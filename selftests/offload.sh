@@ -5,11 +5,11 @@
 # each of the four combinations 200 MB cross by TCP between two netns (both
 # ends agree on the count and sha256) and the counters prove the path taken:
 #   TSO on:  the sender hands TSO skbs to the NIC (tx0_tso_skbs) and its TSO
-#            engine cuts them (hw_tx_tso_segs), and
+#            engine cuts them (hw_tx_tso_segs: most of the frames), and
 #            hw_tx_frames = tx0_packets - tx0_tso_skbs + hw_tx_tso_segs;
 #   TSO off: neither moves, and every skb is one frame on the wire;
-#   GRO on:  fewer skbs go up the receiver's stack (pktlife count at
-#            netif_receive_skb) than frames arrived (hw_rx_frames);
+#   GRO on:  half as many skbs or fewer go up the receiver's stack (pktlife
+#            count at netif_receive_skb) as frames arrived (hw_rx_frames);
 #   GRO off: exactly as many.
 # Every frame sent arrived: sender hw_tx_frames = receiver hw_rx_frames
 # + hw_rx_missed, and hw_rx_frames = rx0_packets + rx0 drops. A quiet pair
@@ -21,7 +21,7 @@ SIZE_MB=${PKTLIFE_OFFLOAD_MB:-200}
 
 require_root
 require_cmd socat ss sha256sum ethtool jq
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
+pl_require_tool
 pl_load
 ktap_plan 9
 setup_ns NSA NSB
@@ -129,7 +129,9 @@ one_run()
 	pl_info_deltas "plb (receiver)" B0 B1 '^(rx0_|hw_rx_)'
 	if [ "$tso" = on ]; then
 		check_delta A0 A1 tx0_tso_skbs gt 0 "pla"
-		check_delta A0 A1 hw_tx_tso_segs gt 0 "pla"
+		# most frames cut by TSO (as life_tso_gro.sh)
+		check_num "$((2 * $(pl_delta A0 A1 hw_tx_tso_segs)))" ge "$(pl_delta A0 A1 hw_tx_frames)" \
+			"2 x pla hw_tx_tso_segs delta vs. hw_tx_frames delta"
 		d=$(pl_delta_sum A0 A1 tx0_packets hw_tx_tso_segs)
 		[ "$d" != missing ] && d=$((d - $(pl_delta A0 A1 tx0_tso_skbs)))
 		check_delta A0 A1 hw_tx_frames eq "$d" "pla (tx0_packets - tx0_tso_skbs + hw_tx_tso_segs)"
@@ -151,7 +153,10 @@ one_run()
 	ktap_info "plb: $rx_frames frames arrived (hw_rx_frames), $stack skbs up the stack (netif_receive_skb)"
 	check_num "$rx_frames" gt 0 "plb hw_rx_frames delta"
 	if [ "$gro" = on ]; then
-		check_num "$stack" lt "$rx_frames" "plb skbs up the stack with GRO on (vs. hw_rx_frames)"
+		# two frames an skb at least (5.6-6.2 measured on 6.12, with TSO
+		# on or off: the frames of a window arrive in one poll)
+		check_num "$((2 * stack))" le "$rx_frames" \
+			"2 x plb skbs up the stack with GRO on (vs. hw_rx_frames)"
 	else
 		check_num "$stack" eq "$rx_frames" "plb skbs up the stack with GRO off (vs. hw_rx_frames)"
 	fi

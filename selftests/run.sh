@@ -43,7 +43,12 @@ run_start=$(date +%s)
 
 without=
 if [ $# -gt 0 ]; then
-	tests=("$@")
+	tests=()
+	for t in "$@"; do
+		[ -f "$t" ] || [ ! -f "$dir/$t" ] || t=$dir/$t
+		[ -f "$t" ] || { echo "run.sh: $t: no such test" >&2; exit 2; }
+		tests+=("$t")
+	done
 else
 	without=${skipped[*]:+, without ${skipped[*]}}
 	tests=()
@@ -110,6 +115,13 @@ if [ -w /proc/sys/net/core/skb_defer_max ]; then
 	echo "# net.core.skb_defer_max=0: skbs are freed where consumed"
 fi
 
+# Every skip is listed at the end with its reason: a script skipped whole,
+# and each result a passing script skipped (KTAP's "ok N ... # SKIP").
+# A skip may only mean that the kernel or the host lacks something that is
+# not ours to provide (Documentation/testing.rst, "Skips").
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+skips=()
 pass=0 fail=0 skip=0 n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
@@ -121,14 +133,20 @@ for t in "${tests[@]}"; do
 		fail=$((fail + 1))
 		continue
 	fi
-	timeout -k 10 "$per_test_timeout" bash "$t" 2>&1 | sed -u 's/^/# /'
+	timeout -k 10 "$per_test_timeout" bash "$t" 2>&1 | tee "$out" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	secs=$(($(date +%s) - start))
-	# A test must leave no pktlife state behind for the next one.
+	# A test must leave no pktlife state behind for the next one: a module
+	# left loaded fails it (and if it cannot be unloaded, every later test
+	# that loads it fails too).
 	if [ -d /sys/module/pktlife ]; then
-		echo "# warning: $name left pktlife loaded; unloading"
+		echo "# FAIL: $name left pktlife.ko loaded (refcnt $(cat /sys/module/pktlife/refcnt))"
 		rmmod pktlife
+		case $rc in 0 | 4) rc=1 ;; esac
 	fi
+	while IFS= read -r line; do
+		skips+=("$name: $line")
+	done < <(sed -nE 's/^1\.\.0 # SKIP (.*)/\1/p; s/^ok [0-9]+ (.*) # SKIP ?(.*)/\1: \2/p' "$out")
 	if [ -n "$kmemleak" ]; then
 		sleep 5
 		if ! leaks; then
@@ -145,5 +163,8 @@ for t in "${tests[@]}"; do
 	esac
 done
 
-echo "# Totals: pass:$pass fail:$fail skip:$skip"
+for s in "${skips[@]}"; do
+	echo "# skipped: $s"
+done
+echo "# Totals: pass:$pass fail:$fail skip:$skip skipped-results:${#skips[@]}"
 [ "$fail" -eq 0 ]

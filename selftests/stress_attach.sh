@@ -41,10 +41,10 @@ OURS='^((tb|rt|fe|kp|fx|kr)_.+|(rx|tx)_(btf|raw))$'
 
 require_root
 require_cmd python3 bpftool jq pgrep
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
-[ -f "$PL_KO" ] || skip_all "$PL_KO not built (make)"
-pgrep -x pktlife >/dev/null && skip_all "a pktlife tool is already running"
-pl_load || exit "$KSFT_FAIL"
+pl_require_tool
+pl_require_ko
+pgrep -x pktlife >/dev/null && fail_all "a pktlife tool is already running: an earlier test left it"
+pl_load
 
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
@@ -186,6 +186,7 @@ round()
 	read -r mode attach when <<<"$(plan "$i")"
 	[ $((i % 2)) -eq 0 ] && sig=KILL
 	WHAT="round $i ($mode, $attach, SIG$sig ${when/loading/while loading})"
+	WHEN=$when
 	FAIL=
 	# the test a failure fails: the signal's, or the traffic's
 	FAIL_TEST=${sig,,}
@@ -202,8 +203,9 @@ round()
 	pl_life_spawn pid "$NSB" "$out" "$err" "${args[@]}"
 	if [ "$when" = loading ]; then
 		# somewhere in the load: a fraction of this mode's attach time
-		pl_nap "$(awk -v ms="${ATTACH_MS[$mode]:-2000}" -v r=$RANDOM \
-			'BEGIN { printf "%.2f", ms * (0.2 + 0.6 * r / 32768) / 1000 }')"
+		# (NAP_DIV: a retry kills sooner)
+		pl_nap "$(awk -v ms="${ATTACH_MS[$mode]:-2000}" -v r=$RANDOM -v d="$NAP_DIV" \
+			'BEGIN { printf "%.2f", ms * (0.2 + 0.6 * r / 32768) / d / 1000 }')"
 		started "$err" "$pid" && when="attached already"
 	else
 		slowwait 120 started "$err" "$pid"
@@ -264,6 +266,7 @@ round()
 		FAIL_TEST=traffic
 	fi
 	ROUND_MS=$(((${EPOCHREALTIME/./} - t0) / 1000))
+	WHEN=$when
 }
 
 ktap_plan 5
@@ -287,7 +290,20 @@ for ((i = 1; i <= LOOPS; i++)); do
 		ktap_info "time limit of ${LIMIT}s reached"
 		break
 	fi
+	# a kill meant for the load that came after the attach is run again,
+	# sooner, so that every round planned is the round that ran
+	NAP_DIV=1
 	round "$i"
+	while [ -z "$FAIL" ] && [ "$WHEN" = "attached already" ]; do
+		if [ $NAP_DIV -ge 4 ]; then
+			FAIL="$WHAT: attached before the kill, 3 times"
+			FAIL_TEST=kill
+			break
+		fi
+		ktap_info "$WHAT: attached before the kill ($ROUND_MS ms): again, sooner"
+		NAP_DIV=$((NAP_DIV * 2))
+		round "$i"
+	done
 	if [ -n "$FAIL" ]; then
 		case $FAIL_TEST in
 		traffic) ERR_TRAFFIC=$FAIL ;;
@@ -309,22 +325,30 @@ for mode in "${!NR[@]}"; do
 done
 ktap_info "$done_loops of $LOOPS rounds in $((SECONDS - start))s:$line"
 
-# The limit only stops a run gone wrong: every round planned must run.
+# Every round planned must run: one that failed stops the loop, and the
+# limit stops a run gone wrong; the tests of the rounds not run fail too.
+STOPPED=
+[ $done_loops -lt "$LOOPS" ] &&
+	STOPPED="only $done_loops of $LOOPS rounds ran (${ERR_INT:-${ERR_KILL:-${ERR_TRAFFIC:-the ${LIMIT}-s limit reached}}})"
 RET=0
-[ -z "$ERR_INT$ERR_KILL$ERR_TRAFFIC" ] && [ $done_loops -lt "$LOOPS" ] &&
-	ERR_INT="only $done_loops of $LOOPS rounds within ${LIMIT}s"
 [ -z "$ERR_INT" ]
 check_err $? "$ERR_INT"
+[ -z "$STOPPED" ]
+check_err $? "$STOPPED"
 log_test "attach, then SIGINT: exit 0 with a result, nothing left attached"
 
 RET=0
 [ -z "$ERR_KILL" ]
 check_err $? "$ERR_KILL"
+[ -z "$STOPPED" ]
+check_err $? "$STOPPED"
 log_test "SIGKILL attached or loading: no program, link, kprobe, ftrace hook or module reference left"
 
 RET=0
 [ -z "$ERR_TRAFFIC" ]
 check_err $? "$ERR_TRAFFIC"
+[ -z "$STOPPED" ]
+check_err $? "$STOPPED"
 log_test "TCP and UDP flow with the tool attached and after it went, every round"
 
 RET=0

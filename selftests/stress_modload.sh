@@ -17,11 +17,8 @@ LIMIT=${PKTLIFE_STRESS_LIMIT:-540}
 
 require_root
 require_cmd python3
-[ -f "$PL_KO" ] || skip_all "$PL_KO not built (make)"
-if pl_module_loaded; then
-	rmmod pktlife 2>/dev/null || skip_all "pktlife.ko is loaded and in use"
-fi
-defer pl_unload
+pl_require_ko
+defer_check pl_unload
 
 ktap_plan 2
 setup_ns NSA NSB || exit $KSFT_FAIL

@@ -38,8 +38,8 @@ PREFIX=plns-$$-
 
 require_root
 require_cmd ping
-[ -f "$PL_KO" ] || skip_all "$PL_KO not built (make)"
-pl_load || exit "$KSFT_FAIL"
+pl_require_ko
+pl_load
 
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"

@@ -64,7 +64,9 @@ ktap_info "iperf3: $(($(json_end "$tmp/server.json" sum_received bits_per_second
 log_test "100 MB with iperf3"
 
 RET=0
-busywait 10000 pair_counters_agree "$NSA" pla "$NSB" plb
+# (iperf3 at full rate overflows plb's RX ring now and then, as it would a
+# real NIC's: 1089 of 146923 frames on 6.12; TCP sends them again)
+busywait 10000 pair_counters_agree "$NSA" pla "$NSB" plb missed
 check_err $? "counters of the two ends disagree: $PL_COUNTERS_DIFF"
 check_eq "$(link_stat "$NSA" pla tx_dropped)" 0 "pla tx_dropped"
 check_eq "$(link_stat "$NSB" plb rx_errors)" 0 "plb rx_errors"

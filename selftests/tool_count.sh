@@ -26,7 +26,7 @@ IFINDEX=42
 
 require_root
 require_cmd ip ping jq
-[ -x "$PL_TOOL" ] || skip_all "$PL_TOOL not built (make)"
+pl_require_tool
 modprobe -q veth 2>/dev/null	# built in or a module: either will do
 
 ktap_plan 16

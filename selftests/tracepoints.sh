@@ -8,7 +8,8 @@ require_root
 require_cmd ping
 pl_load
 tracing=/sys/kernel/tracing
-[ -d "$tracing/events/pktlife" ] || skip_all "no tracefs at $tracing"
+[ -d "$tracing/events" ] || skip_all "no tracefs at $tracing"
+[ -d "$tracing/events/pktlife" ] || fail_all "pktlife.ko has no events in $tracing/events"
 ktap_plan 4
 setup_ns NSA NSB
 pl_pair pla "$NSA" plb "$NSB"

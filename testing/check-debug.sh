@@ -108,7 +108,7 @@ testing/vm/run --kernel debug --mem 3G --timeout $vm_timeout -- \
 	"$top/selftests/run.sh" "${tests[@]}" 2>&1 | tee "$log/kernel-debug.log"
 rc=${PIPESTATUS[0]}
 echo "# make check-debug: $(($(date +%s) - start))s, log in build/check/kernel-debug.log"
-grep -E '^not ok ' "$log/kernel-debug.log"
+grep -E '^(not ok |# skipped: )' "$log/kernel-debug.log"
 totals=$(grep -E '^# Totals: pass:' "$log/kernel-debug.log" | tail -n1)
 echo "${totals:-# no results (VM exit $rc)}"
 [ "$rc" -eq 0 ] && [ -n "$totals" ]

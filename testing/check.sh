@@ -78,12 +78,9 @@ for k in $all_kernels; do
 		exit 1
 	fi
 done
-# The kernel's YNL CLI and netdev spec, for qstats.sh (from the kernel's
-# own source, at run time: never copied into the repo).
-if ! scripts/kernel-script.sh build/kernel-scripts tools/net/ynl \
-	Documentation/netlink/specs/netdev.yaml \
-	Documentation/netlink/genetlink.yaml \
-	Documentation/netlink/genetlink-legacy.yaml >"$log/ynl.log" 2>&1; then
+# The kernel's YNL CLI and netdev spec, for qstats.sh and stress_reconfig.sh
+# (from the kernel's own source, at run time: never copied into the repo).
+if ! make -s ynl >"$log/ynl.log" 2>&1; then
 	cat "$log/ynl.log"
 	echo "# cannot extract the kernel's YNL CLI"
 	exit 1
@@ -176,7 +173,7 @@ wait
 trap - EXIT
 
 pass=0 fail=0 skip=0
-problems=()
+problems=() skipped=()
 for k in $jobs; do
 	rc=$(cat "$log/kernel-$k.rc" 2>/dev/null || echo 125)
 	totals=$(grep -E '^# Totals: pass:' "$log/kernel-$k.log" 2>/dev/null | tail -n1)
@@ -189,8 +186,16 @@ for k in $jobs; do
 		fail=$((fail + 1))
 	fi
 	while IFS= read -r line; do
+		skipped+=("# kernel $k: ${line#\# }")
+	done < <(grep -E '^# skipped: ' "$log/kernel-$k.log" 2>/dev/null)
+	# each failed script, with the results that failed in it and why: a
+	# CI log shows only its tail
+	while IFS= read -r line; do
 		problems+=("# kernel $k: $line")
-	done < <(grep -E '^not ok ' "$log/kernel-$k.log" 2>/dev/null)
+	done < <(awk '/^# selftests: pktlife: / { n = 0 }
+		/^# ((# )?FAIL|not ok )/ && n < 6 { buf[n++] = substr($0, 1, 300) }
+		/^not ok / { for (i = 0; i < n; i++) print "  " buf[i]; print; n = 0 }' \
+		"$log/kernel-$k.log" 2>/dev/null)
 	if [ "$rc" -ne 0 ]; then
 		# 3: every test passed but the kernel log has a splat.
 		problems+=("# kernel $k: VM run failed (exit $rc)")
@@ -206,8 +211,11 @@ echo "# make check: $(($(date +%s) - start))s, logs in build/check/"
 for k in $jobs; do
 	echo "# kernel $k: $(cat "$log/kernel-$k.secs" 2>/dev/null || echo '?') s in its VM"
 done
+for s in "${skipped[@]}"; do
+	echo "$s"
+done
 for p in "${problems[@]}"; do
 	echo "$p"
 done
-echo "$pass passed, $fail failed, $skip skipped"
+echo "$pass passed, $fail failed, $skip skipped; ${#skipped[@]} skipped results (listed above)"
 [ "$fail" -eq 0 ] && [ "$status" -eq 0 ]
