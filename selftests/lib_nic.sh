@@ -63,10 +63,11 @@ pl_unload()
 {
 	pl_module_loaded || return 0
 	# A pktlife killed by a cleanup just before may still hold the module
-	# for a moment (its BPF programs on the module's tracepoints go with
-	# its last file): give references a while to go.  A leaked one stays,
-	# and rmmod refuses.
-	busywait 10000 pl_refs_gone
+	# (its BPF programs on the module's tracepoints go with its last file,
+	# and a killed tool takes up to 12 s under TCG to let its trampolines
+	# go: stress_attach.sh): give references a while to go.  A leaked one
+	# stays, and rmmod refuses.
+	busywait 60000 pl_refs_gone
 	rmmod pktlife
 }
 
