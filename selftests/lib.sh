@@ -171,10 +171,8 @@ defer()
 # failure fails the script (an rmmod refused is a reference leaked).
 defer_check()
 {
-	local cmd
-
-	printf -v cmd '%q ' "$@"
-	PL_DEFER+=("!$cmd")
+	defer "$@"
+	PL_DEFER[-1]="!${PL_DEFER[-1]}"
 }
 
 # Run the cleanups, last deferred first.  Returns 1 if one that must
