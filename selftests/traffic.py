@@ -5,12 +5,14 @@
   traffic.py recv STATUS_FILE [--tcp-port P] [--udp-port P]
   traffic.py send TCP_DST UDP_DST [--tcp-port P] [--udp-port P]
                   [--tcp-rate BYTES_PER_S] [--udp-pps N] [--udp-size N]
+                  [--tcp-user-timeout MS]
 
 The sender keeps one TCP stream and one UDP stream going whatever happens
 to the devices under them: a send error (the route went with a removed
-device), or a TCP connection that gets no ACK for a second
-(TCP_USER_TIMEOUT), makes it start over; it never exits by itself. Rates
-of 0 mean as fast as it can.
+device), or a TCP connection that gets no ACK for --tcp-user-timeout ms
+(TCP_USER_TIMEOUT, default 1000; 0 leaves the kernel's retransmission
+limit, for a test in which the connection must survive), makes it start
+over; it never exits by itself. Rates of 0 mean as fast as it can.
 
 The receiver checks every byte: the TCP stream is a pattern whose offset
 it follows per connection, each datagram carries its sequence number and
@@ -131,12 +133,13 @@ def recv(args):
         time.sleep(0.1)
 
 
-def tcp_client(dst, port, rate):
+def tcp_client(dst, port, rate, user_timeout):
     while True:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             s.settimeout(1)
-            s.setsockopt(socket.IPPROTO_TCP, TCP_USER_TIMEOUT, 1000)
+            if user_timeout:
+                s.setsockopt(socket.IPPROTO_TCP, TCP_USER_TIMEOUT, user_timeout)
             if rate:
                 s.setsockopt(socket.SOL_SOCKET, SO_MAX_PACING_RATE, rate)
             s.connect((dst, port))
@@ -174,7 +177,8 @@ def udp_client(dst, port, pps, size):
 
 
 def send(args):
-    t = threading.Thread(target=tcp_client, args=(args.tcp_dst, args.tcp_port, args.tcp_rate),
+    t = threading.Thread(target=tcp_client, args=(args.tcp_dst, args.tcp_port, args.tcp_rate,
+                                                    args.tcp_user_timeout),
                          daemon=True)
     t.start()
     udp_client(args.udp_dst, args.udp_port, args.udp_pps, args.udp_size)
@@ -191,12 +195,15 @@ def main():
     s.add_argument("--tcp-rate", type=int, default=0)
     s.add_argument("--udp-pps", type=int, default=0)
     s.add_argument("--udp-size", type=int, default=1200)
+    s.add_argument("--tcp-user-timeout", type=int, default=1000)
     for x in (r, s):
         x.add_argument("--tcp-port", type=int, default=7001)
         x.add_argument("--udp-port", type=int, default=7002)
     args = p.parse_args()
     if args.mode == "send" and not 8 <= args.udp_size <= 65507:
         p.error("--udp-size must be 8..65507")
+    if args.mode == "send" and args.tcp_user_timeout < 0:
+        p.error("--tcp-user-timeout must be 0 (the kernel's limit) or more ms")
     recv(args) if args.mode == "recv" else send(args)
 
 
