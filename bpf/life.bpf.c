@@ -145,8 +145,12 @@ struct {
 /*
  * skbs a filter rejected, so that the next hook does not start them again
  * (and count them twice); an LRU, as forgetting one only costs a recount.
- * The value is the skb's head: an skb struct freed where no hook saw it
- * and reused for another packet has, but by chance, another data buffer.
+ * An answer holds for one pass of an skb through one direction's path and
+ * is forgotten where that pass ends (reject_forget()): the skb's address
+ * and its head are soon another packet's, the slab hands back the struct
+ * and the head freed last on the CPU, and a late-starting skb (an ICMP
+ * reply, a TCP reset, ARP) would be taken for the rejected one. The value
+ * is the skb's head: a guard for an skb freed where no hook sees it.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -494,6 +498,16 @@ static __always_inline bool was_rejected(struct sk_buff *skb, __u32 kind)
 	return head && *head == (__u64)BPF_CORE_READ(skb, head);
 }
 
+/* SKB's pass through KIND's path is over: a filter's answer ends with it */
+static __always_inline void reject_forget(__u64 skb, __u32 kind)
+{
+	struct life_key key = { .addr = skb, .kind = kind };
+
+	/* a lookup takes no lock, a delete does: most skbs were not rejected */
+	if (bpf_map_lookup_elem(&rejected, &key))
+		bpf_map_delete_elem(&rejected, &key);
+}
+
 /* in the accounting: started, and not a clone's branch */
 static __always_inline bool item_counted(const struct life_item *it)
 {
@@ -819,6 +833,8 @@ static __always_inline int on_rx_gro(struct sk_buff *skb, int result)
 	struct handoff *h;
 
 	if (result == GRO_MERGED || result == GRO_MERGED_FREE) {
+		/* it never reaches netif_receive_skb on its own */
+		reject_forget((__u64)skb, LK_SKB_RX);
 		/* skb_gro_receive() said where it went */
 		h = handoff();
 		if (!h || h->merged_skb != (__u64)skb)
@@ -890,6 +906,13 @@ static __always_inline int rx_point(struct sk_buff *skb, __u32 s)
 
 	if (it)
 		rx_stage(it, s, bpf_ktime_get_ns());
+	else if (s == LS_RX_LOCAL)
+		/*
+		 * Delivered: only a tunnel's inner packet comes back to
+		 * netif_receive_skb, with headers of its own. Sockets free
+		 * what they read where no hook sees it.
+		 */
+		reject_forget((__u64)skb, LK_SKB_RX);
 	return 0;
 }
 
@@ -906,8 +929,10 @@ static __always_inline int on_tcp_rcv(struct sk_buff *skb)
 	/* function arguments are never NULL here, but the verifier asks */
 	if (!skb)
 		return 0;
-	if (!it)
+	if (!it) {
+		reject_forget((__u64)skb, LK_SKB_RX);
 		return 0;
+	}
 	rx_stage(it, LS_RX_LOCAL, bpf_ktime_get_ns());
 	if (bpf_probe_read_kernel(&th, sizeof(th), BPF_CORE_READ(skb, data)))
 		return 0;
@@ -1413,7 +1438,11 @@ static __always_inline int on_dev_xmit(struct sk_buff *skb, int rc)
 	__u64 now = bpf_ktime_get_ns();
 
 	/* busy: requeued, the driver will see it again */
-	if (!it || rc != 0 || (it->flags & LIF_PLDEV))
+	if (rc != 0)
+		return 0;
+	/* the driver has it: no transmit hook starts it any more */
+	reject_forget((__u64)skb, LK_SKB_TX);
+	if (!it || (it->flags & LIF_PLDEV))
 		return 0;
 	if (!(it->flags & LIF_DEV_OK)) {
 		item_del((__u64)skb, LK_SKB_TX);
@@ -1450,6 +1479,7 @@ static __always_inline void end_early(struct sk_buff *skb, __u32 kind,
 	__u32 key;
 	__u64 *v, one;
 
+	reject_forget((__u64)skb, kind);
 	if (!it)
 		return;
 	if (item_counted(it) && !(it->flags & LIF_BRANCH)) {
