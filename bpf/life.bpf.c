@@ -1094,9 +1094,17 @@ tx_new(__u64 skb, struct sock *sk, __u64 t0, __u64 t, __u32 last)
 	return it;
 }
 
+/*
+ * The flow filters, for a packet of the direction and, by its socket, the
+ * netns the tool follows: another netns's packets (all, with -D rx) are
+ * not ours to count as filtered, as on RX, where the device is checked
+ * before the flow.
+ */
 static __always_inline bool tx_flow_wanted(struct life_flow *flow,
-					   struct sk_buff *skb)
+					   struct sk_buff *skb, struct sock *sk)
 {
+	if (!dir_wanted(LIFE_TX) || !sk_netns_wanted(sk))
+		return false;
 	if (flow_wanted(flow))
 		return true;
 	reject(skb, LIFE_TX, 1);
@@ -1191,7 +1199,7 @@ static __always_inline int on_ip_queue_xmit(struct sock *sk, struct sk_buff *skb
 		return 0;
 	h->sk = 0;
 	parse_sk(sk, &flow);
-	if (!tx_flow_wanted(&flow, skb))
+	if (!tx_flow_wanted(&flow, skb, sk))
 		return 0;
 	t0 = h->t_origin;
 	if (t0) {
@@ -1219,7 +1227,7 @@ static __always_inline int on_udp_send_skb(struct sk_buff *skb,
 	__u64 now = bpf_ktime_get_ns(), t0;
 	struct life_item *it;
 
-	if (!tx_flow_wanted(flow, skb))
+	if (!tx_flow_wanted(flow, skb, sk))
 		return 0;
 	t0 = sendmsg_time(sk);
 	if (t0)
@@ -1283,13 +1291,13 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 	if (!parse || was_rejected(skb, LIFE_TX))
 		return NULL;
 	parse_tx_skb(skb, &flow);
-	if (!tx_flow_wanted(&flow, skb))
+	sk = BPF_CORE_READ(skb, sk);
+	if (!tx_flow_wanted(&flow, skb, sk))
 		return NULL;
 	/*
 	 * Raw and ping sockets have no hook of their own between sendmsg()
 	 * and ip_output(): for them the sock stage ends here.
 	 */
-	sk = BPF_CORE_READ(skb, sk);
 	t0 = s == LS_TX_L4 ? sendmsg_time(sk) : 0;
 	it = tx_new((__u64)skb, sk, t0 ? t0 : now, now, s);
 	if (!it)
