@@ -4,7 +4,8 @@
 # sources lib.sh only): the binary (PL_TOOL), count mode's start and stop
 # (pl_tool_*), and for the latency modes (life_*.sh) starting the tool in
 # a netns, stopping it as a user would and reading its JSON (pl_life_*,
-# check_life_acct).
+# check_life_acct), and the journeys of trace --json (pl_journeys,
+# check_journey, check_life_hop).
 
 PL_TOOL=${PL_TOOL:-$PL_TOP/build/tools/pktlife}
 
@@ -213,4 +214,105 @@ pl_life_info()
 		[ "${_pl_i[$d.acct.$k]:-0}" != 0 ] && line+=" $k=${_pl_i[$d.acct.$k]}"
 	done
 	ktap_info "$d acct:$line"
+}
+
+# --- pktlife trace --json: one journey ----------------------------------------
+
+# Every stage of a direction, in journey order, as trace's JSON names them
+# ("stages": [{"stage": "wire", ...}, ...]); a raw or ping socket's TX
+# journey has no l4 (its sock stage ends at ip_output()/ip6_output()).
+PL_LIFE_RX_ALL='["wire","irq","napi","drv","gro","backlog","netif","ip","local","l4","sockq"]'
+PL_LIFE_TX_ALL='["sock","l4","ip","qdisc","drv","nic","compl"]'
+PL_LIFE_TX_RAW='["sock","ip","qdisc","drv","nic","compl"]'
+
+# pl_journeys FILE VAR NAME SELECT [NAME SELECT]...: the journeys of
+# trace --json output FILE that the jq conditions SELECT pick, into the
+# associative array VAR: VAR[NAME] is the journey (a JSON line), empty
+# unless exactly one journey matches SELECT. One jq for all (jq is slow
+# under TCG); NAMEs are words.
+pl_journeys()
+{
+	local file=$1 prog= name j
+
+	declare -gA "$2"
+	local -n _pl_j=$2
+	_pl_j=()
+	shift 2
+	while [ $# -ge 2 ]; do
+		prog+="${prog:+, }([\$all[] | select($2)] | \"$1\\t\" + (if length == 1 then .[0] | tojson else \"\" end))"
+		shift 2
+	done
+	while IFS=$'\t' read -r name j; do
+		_pl_j[$name]=$j
+	done < <(jq -nr "[inputs | select(.mode == \"trace\")] as \$all | $prog" "$file" 2>/dev/null)
+}
+
+# check_journey JSON WHO [END [STAGES]]: stages in journey order, times
+# monotonic from t0, each delta the time since the stage before (the
+# first: since t0), the deltas adding up to total_ns; with END, how it
+# ended ("completed", "dropped NO_SOCKET"...), with STAGES (a JSON array)
+# exactly these stages. Prints the stages for the record. One jq.
+check_journey()
+{
+	local j=$1 who=$2 out line
+
+	if [ -z "$j" ]; then
+		check_err 1 "$who: no such journey (or more than one)"
+		return
+	fi
+	out=$(jq -r --argjson rx "$PL_LIFE_RX_ALL" --argjson tx "$PL_LIFE_TX_ALL" \
+		--arg want_end "${3:-}" --arg want "${4:-}" '
+		(if .dir == "rx" then $rx else $tx end) as $all
+		| [.stages[].stage] as $s
+		| ([.t0_ns] + [.stages[].t_ns]) as $t
+		| "\(.end)\(if .reason then " " + .reason else "" end)" as $e
+		| "\($e), clone \(.clone), \(.total_ns) ns: \([.stages[] | "\(.stage)+\(.delta_ns)"] | join(" "))",
+		  ([$s[] as $x | $all | index($x)] as $i
+		   | if ($i | all(. != null)) and $i == ($i | sort) and ($i | unique | length) == ($s | length)
+		     then empty else "stages not in \(.dir) journey order" end),
+		  (if $t == ($t | sort) then empty else "stage times not monotonic from t0" end),
+		  (if [range(0; $s | length) as $k | .stages[$k].delta_ns == $t[$k + 1] - $t[$k]] | all
+		   then empty else "a delta is not the time since the stage before" end),
+		  (if ([.stages[].delta_ns] | add // 0) == .total_ns and .total_ns == $t[-1] - .t0_ns
+		   then empty else "the deltas do not add up to total_ns" end),
+		  (if $want_end == "" or $want_end == $e then empty else "end: got \($e), want \($want_end)" end),
+		  (if $want == "" or ($want | fromjson) == $s then empty
+		   else "stages: got \($s | tojson), want \($want)" end)' <<<"$j" 2>&1)
+	{
+		read -r line
+		ktap_info "$who: $line"
+		while read -r line; do
+			check_err 1 "$who: $line"
+		done
+	} <<<"$out"
+}
+
+# check_life_hop WHAT TX RX LATENCY_US: one frame between the two ends of
+# a pair, TX its journey out of one (trace --json), RX its journey into
+# the other: the frame's departure (TX's tx.nic) is RX's t0, and its
+# arrival (RX's rx.wire) the departure + the wire's latency. One clock
+# serves both ends. One jq.
+check_life_hop()
+{
+	local out line
+
+	if [ -z "$2" ] || [ -z "$3" ]; then
+		check_err 1 "$1: no journey out or in"
+		return
+	fi
+	out=$(jq -nr --argjson tx "$2" --argjson rx "$3" --argjson lat "$4" '
+		([$tx.stages[] | select(.stage == "nic")][0].t_ns) as $dep
+		| ([$rx.stages[] | select(.stage == "wire")][0].t_ns) as $arr
+		| "departure \($dep), t0 \($rx.t0_ns), arrival \($arr)",
+		  (if $dep != null and $rx.t0_ns == $dep then empty
+		   else "t0 on the receiving end \($rx.t0_ns) vs. departure \($dep)" end),
+		  (if $dep != null and $arr == $dep + $lat * 1000 then empty
+		   else "arrival \($arr) vs. departure \($dep) + \($lat) us" end)' 2>&1)
+	{
+		read -r line
+		ktap_info "$1: $line"
+		while read -r line; do
+			check_err 1 "$1: $line"
+		done
+	} <<<"$out"
 }
