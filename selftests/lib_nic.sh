@@ -2,11 +2,11 @@
 # shellcheck shell=bash
 # Selftest helpers for the driver and the simulated NIC, sourced by lib.sh
 # (a test sources lib.sh only): the module (pl_load), pairs (pl_pair,
-# pl_pair_quiet, pl_addr), the two ends' counters (pair_counters_agree,
-# ethtool -S snapshots and their deltas), ethtool features, the driver's
-# debugfs and tracepoints, and traffic: socat copies, a paced UDP sender
-# and receiver (udp_paced.py), long-lived checked streams for the stress
-# tests (traffic.py).
+# pl_pair_quiet, pl_pair_quiet6, pl_addr), the two ends' counters
+# (pair_counters_agree, ethtool -S snapshots and their deltas), ethtool
+# features, the driver's debugfs and tracepoints, and traffic: socat
+# copies, a paced UDP sender and receiver (udp_paced.py), long-lived
+# checked streams for the stress tests (traffic.py).
 
 PL_KO=${PL_KO:-$PL_TOP/build/$PL_KREL/module/pktlife.ko}
 # the kernel's YNL CLI and netdev spec, which make check extracts from the
@@ -200,6 +200,32 @@ pl_neigh_pin()
 	ip -n "$nsa" neigh replace "$ipb" lladdr "$(pl_mac "$nsb" "$b")" \
 		dev "$a" nud permanent &&
 	ip -n "$nsb" neigh replace "$ipa" lladdr "$(pl_mac "$nsa" "$a")" \
+		dev "$b" nud permanent
+}
+
+# pl_pair_quiet6 NS_A A IP6_A NS_B B IP6_B: IPv6 on the two ends of a
+# pl_pair_quiet pair, with the addresses IP6_A/64 and IP6_B/64 and still
+# nothing unasked crossing it but MLD reports (to ff02::16, joining each
+# address's solicited-node group): no link-local address (so no DAD nor
+# router solicitation), no DAD of the addresses, each end's neighbour
+# pinned (no neighbour discovery).
+pl_pair_quiet6()
+{
+	local nsa=$1 a=$2 ipa=$3 nsb=$4 b=$5 ipb=$6 ns dev
+
+	for ns in "$nsa:$a" "$nsb:$b"; do
+		dev=${ns#*:}
+		ns=${ns%%:*}
+		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.addr_gen_mode=1" \
+			"net.ipv6.conf.$dev.accept_dad=0" \
+			"net.ipv6.conf.$dev.router_solicitations=0" \
+			"net.ipv6.conf.$dev.disable_ipv6=0" || return 1
+	done
+	ip -n "$nsa" addr add "$ipa/64" dev "$a" nodad || return 1
+	ip -n "$nsb" addr add "$ipb/64" dev "$b" nodad || return 1
+	ip -n "$nsa" -6 neigh replace "$ipb" lladdr "$(pl_mac "$nsb" "$b")" \
+		dev "$a" nud permanent &&
+	ip -n "$nsb" -6 neigh replace "$ipa" lladdr "$(pl_mac "$nsa" "$a")" \
 		dev "$b" nud permanent
 }
 
