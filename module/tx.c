@@ -10,6 +10,7 @@
  * path wakes it.
  */
 #include <linux/dma-mapping.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
@@ -118,6 +119,11 @@ netdev_features_t pl_features_check(struct sk_buff *skb,
 	 */
 	struct pl_priv *priv = netdev_priv(dev);
 
+	/* The core leaves this to a driver with its own features_check:
+	 * the TSO engine takes at most one VLAN tag, so a frame with two
+	 * (QinQ) is segmented by the stack.
+	 */
+	features = vlan_features_check(skb, features);
 	if (skb_is_gso(skb)) {
 		u32 hdr_len = skb_tcp_all_headers(skb);
 

@@ -12,8 +12,12 @@
 #            count at netif_receive_skb) as frames arrived (hw_rx_frames);
 #   GRO off: exactly as many.
 # Every frame sent arrived: sender hw_tx_frames = receiver hw_rx_frames
-# + hw_rx_missed, and hw_rx_frames = rx0_packets + rx0 drops. A quiet pair
+# + hw_rx_missed, and hw_rx_frames = rx0_packets + rx0 drops, and the NIC
+# refused no frame the driver gave it (hw_tx_desc_err 0). A quiet pair
 # (no IPv6, pinned neighbours) keeps other frames out of the counts.
+# QinQ: TCP over a VLAN on an 802.1ad VLAN (two tags; the TSO engine looks
+# behind one): 4 MB intact, with TSO on, and none of it for the TSO engine
+# (tx0_tso_skbs 0: the driver has the stack segment it), none refused.
 source "$(dirname "$0")/lib.sh"
 
 # the size of each copy (the debug tier sets less: testing/check-debug.sh)
@@ -23,7 +27,7 @@ require_root
 require_cmd socat ss sha256sum ethtool jq
 pl_require_tool
 pl_load
-ktap_plan 9
+ktap_plan 10
 setup_ns NSA NSB
 IPA=10.0.9.1
 IPB=10.0.9.2
@@ -88,6 +92,38 @@ tx_sha=$(sha256sum <"$tmp/tx" | cut -d' ' -f1)
 
 defer pl_tool_stop
 
+# qinq NS DEV IP: DEV.100 (802.1ad) and DEV.100.200 (802.1Q) on it, MTU 1496
+# so that a frame with both tags is within what the peer takes
+qinq()
+{
+	ip -n "$1" link add link "$2" name "$2.100" type vlan proto 802.1ad id 100 &&
+	ip -n "$1" link add link "$2.100" name "$2.100.200" type vlan id 200 &&
+	ip -n "$1" link set "$2.100.200" mtu 1496 &&
+	ip -n "$1" addr add "$3/24" dev "$2.100.200" &&
+	ip -n "$1" link set "$2.100" up && ip -n "$1" link set "$2.100.200" up
+}
+
+RET=0
+qinq "$NSA" pla 10.0.10.1 && qinq "$NSB" plb 10.0.10.2 &&
+	pl_neigh_pin "$NSA" pla.100.200 10.0.10.1 "$NSB" plb.100.200 10.0.10.2
+check_err $? "QinQ devices"
+check_eq "$(pl_feature "$NSA" pla.100.200 tcp-segmentation-offload)" on "pla.100.200 TSO"
+head -c 4M /dev/urandom >"$tmp/qinq"
+pl_snap A0 "$NSA" pla
+pl_socat_copy "$NSA" "$NSB" 10.0.10.2 7001 "$tmp/qinq" "$tmp/qinq.rx"
+check_err $? "TCP copy over QinQ"
+pl_snap A1 "$NSA" pla
+cmp -s "$tmp/qinq" "$tmp/qinq.rx"
+check_err $? "the copy over QinQ arrived changed"
+pl_info_deltas pla A0 A1 '^(tx0_(packets|tso_skbs)|hw_tx_(frames|desc_err|tso_segs))$'
+check_delta A0 A1 hw_tx_desc_err eq 0 "pla (TSO frames the NIC refused)"
+check_delta A0 A1 tx0_tso_skbs eq 0 "pla (QinQ: the stack segments)"
+check_delta A0 A1 hw_tx_frames eq "$(pl_delta A0 A1 tx0_packets)" "pla (tx0_packets)"
+ip -n "$NSA" link del pla.100 && ip -n "$NSB" link del plb.100
+check_err $? "QinQ devices deleted"
+rm -f "$tmp/qinq" "$tmp/qinq.rx"
+log_test "TCP over QinQ with TSO on: intact, segmented by the stack, no frame refused"
+
 # one_run TSO GRO: two results
 one_run()
 {
@@ -141,6 +177,7 @@ one_run()
 		check_delta A0 A1 hw_tx_frames eq "$(pl_delta A0 A1 tx0_packets)" "pla (tx0_packets)"
 	fi
 
+	check_delta A0 A1 hw_tx_desc_err eq 0 "pla (frames the NIC refused)"
 	# every frame sent arrived, and every frame arrived went up or was counted
 	d=$(pl_delta_sum B0 B1 hw_rx_frames hw_rx_missed)
 	check_delta A0 A1 hw_tx_frames eq "$d" "pla (vs. plb hw_rx_frames + hw_rx_missed)"
