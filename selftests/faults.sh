@@ -17,8 +17,9 @@
 #                calls ndo_tx_timeout (tx_timeouts), whose reset ends the
 #                stall: ping and a TCP copy work at once
 #   ranges       a probability outside 0..1 (ppm > 1000000), a delay over
-#                1 s, a negative or non-numeric value: refused (EINVAL),
-#                the knob unchanged; 1000000 is taken
+#                1 s, a rate over 4294967295 Mbit/s, a negative, empty or
+#                non-numeric value: refused (EINVAL), the knob unchanged;
+#                1000000 (and a rate of 4294967295) is taken
 source "$(dirname "$0")/lib.sh"
 
 IPA=10.0.64.1
@@ -176,6 +177,14 @@ for k in latency_us jitter_us reorder_us; do
 	knob_refused $k 1000001
 	knob_refused $k abc
 done
+knob rate_mbit 1000
+for v in 4294967296 -1 abc 1.5 ""; do
+	knob_refused rate_mbit "$v"
+done
+check_eq "$(cat "$dbg/rate_mbit")" 1000 "rate_mbit after the refusals"
+knob rate_mbit 4294967295
+check_eq "$(cat "$dbg/rate_mbit")" 4294967295 "rate_mbit = 4294967295"
+knob rate_mbit 0
 knob_refused corrupt 2147483648
 knob_refused corrupt -5
 knob_refused cable 2

@@ -7,7 +7,7 @@
  *   corrupt     the next N frames sent get a bit flipped after the TX
  *               checksum engine (reads back what is left), 0..INT_MAX
  *   latency_us  one-way latency of the wire this port sends on, <= 1 s
- *   rate_mbit   its rate, 0 = unlimited
+ *   rate_mbit   its rate, 0 = unlimited, <= U32_MAX
  *   jitter_us   each frame up to this much later still, in order, <= 1 s
  *   drop_ppm    faults, in frames per million (0..1000000): lost on the
  *                 wire,
