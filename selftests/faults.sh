@@ -13,9 +13,10 @@
 #                than latency + jitter; none overtakes another
 #   stall_ms     a short stall (hw_tx_stalls) under a TCP stream: the
 #                stream arrives intact, no TX timeout; a 60 s stall under
-#                a UDP flood fills the TX ring (txN_stops), the watchdog
-#                calls ndo_tx_timeout (tx_timeouts), whose reset ends the
-#                stall: ping and a TCP copy work at once
+#                a UDP flood fills the TX ring (txN_stops, each in time: no
+#                txN_busy), the watchdog calls ndo_tx_timeout
+#                (tx_timeouts), whose reset ends the stall: ping and a TCP
+#                copy work at once
 #   ranges       a probability outside 0..1 (ppm > 1000000), a delay over
 #                1 s, a rate over 4294967295 Mbit/s, a negative, empty or
 #                non-numeric value: refused (EINVAL), the knob unchanged;
@@ -306,6 +307,7 @@ check_err $? "TCP copy with a 500 ms stall"
 check_eq "$(sha256sum <"$tmp/dst")" "$(sha256sum <"$tmp/src")" "sha256 of what arrived"
 check_delta A0 A1 hw_tx_stalls eq 1 "pla"
 check_delta A0 A1 tx_timeouts eq 0 "pla"
+check_delta A0 A1 tx0_busy eq 0 "pla (stopped in time: no NETDEV_TX_BUSY)"
 pl_info_deltas pla A0 A1 '^(tx0_(stops|wakes|busy)|hw_tx_stalls|tx_timeouts)$'
 log_test "stall_ms 500: the stream waits and arrives intact, no TX timeout"
 
@@ -345,6 +347,7 @@ check_eq "$(sha256sum <"$tmp/dst")" "$(sha256sum <"$tmp/src")" "sha256 of what a
 pl_snap A1 "$NSA" pla
 check_delta A0 A1 hw_tx_stalls eq 1 "pla"
 check_delta A0 A1 tx0_stops gt 0 "pla (the ring filled)"
+check_delta A0 A1 tx0_busy eq 0 "pla (stopped in time: no NETDEV_TX_BUSY)"
 check_delta A0 A1 tx_timeouts ge 1 "pla"
 ktap_info "TX timeouts: $(pl_delta A0 A1 tx_timeouts), sysfs tx_timeout $(ip netns exec "$NSA" cat /sys/class/net/pla/queues/tx-0/tx_timeout)"
 log_test "stall_ms 60000: the queue stops, the watchdog's ndo_tx_timeout resets it, traffic flows again"

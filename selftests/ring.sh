@@ -4,7 +4,8 @@
 # 256/256 by default, changed while the device is up. Anything else is
 # refused and changes nothing. With the smallest rings (sender TX 64,
 # receiver RX 16) heavy TCP still arrives byte for byte while the TX queue
-# stops on a full ring and wakes again, and byte queue limits
+# stops on a full ring, in time (no NETDEV_TX_BUSY: tx0_busy 0), and
+# wakes again, and byte queue limits
 # (/sys/class/net/pla/queues/tx-0/byte_queue_limits) adapt under the load
 # and drain back to nothing in flight.
 source "$(dirname "$0")/lib.sh"
@@ -120,7 +121,9 @@ pl_info_deltas "pla (sender)" A0 A1 '^(tx0_|hw_tx_)'
 pl_info_deltas "plb (receiver)" B0 B1 '^(rx0_|hw_rx_)'
 check_delta A0 A1 tx0_stops gt 0 "pla"
 check_delta A0 A1 tx0_wakes gt 0 "pla"
-log_test "TX 64 / RX 16, no TSO: 100 MB over TCP intact, TX queue stopped and woke"
+# the stop comes while a frame with every frag still fits
+check_delta A0 A1 tx0_busy eq 0 "pla (NETDEV_TX_BUSY)"
+log_test "TX 64 / RX 16, no TSO: 100 MB over TCP intact, TX queue stopped and woke, never too late"
 
 RET=0
 ktap_info "BQL limit at the start of the transfer $(head -n1 "$tmp/limits"), then: $(tail -n +2 "$tmp/limits" | xargs | cut -c1-300)"
