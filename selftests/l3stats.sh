@@ -4,8 +4,8 @@
 # counter engine counts the IP packets of a router interface or tunnel
 # that cross its ports, and "ip stats show ... l3_stats" reports them.
 # Every count is exact: N datagrams of P bytes of payload, IPv4 packets
-# of 28 + P bytes (52 + P for GRE's outer packet), no other IP traffic
-# (IPv6 off, neighbours pinned).
+# of 28 + P bytes (52 + P for GRE's outer packet, 48 + P for IPIP's), no
+# other IP traffic (IPv6 off, neighbours pinned).
 #   vlan      l3_stats on pla.200: N out = tx N, N in = rx N; untagged
 #             traffic on pla is not pla.200's
 #   port      l3_stats on plb itself: untagged traffic, not the VLAN's
@@ -13,7 +13,10 @@
 #   mac       pla.200 gets a new MAC: what was counted stays, new traffic
 #             (to the new MAC) counts
 #   gre       a GRE tunnel over the pair: tx on one end = rx on the other
-#   port gone the pair is deleted: the tunnel keeps what was counted
+#   ipip      an IPIP tunnel between the same addresses: the same, and
+#             neither tunnel counts the other's packets (the rule matches
+#             the IP protocol)
+#   port gone the pair is deleted: the tunnels keep what was counted
 #   full      16 rules per port: the 17th is refused, with a message
 source "$(dirname "$0")/lib.sh"
 
@@ -23,6 +26,8 @@ VA=10.0.69.1
 VB=10.0.69.2
 GA=10.0.70.1
 GB=10.0.70.2
+IA=10.0.72.1
+IB=10.0.72.2
 N=50
 P=100
 PORT=7100
@@ -31,8 +36,9 @@ require_root
 require_cmd ip jq python3
 pl_load
 modprobe -q ip_gre 2>/dev/null
+modprobe -q ipip 2>/dev/null
 
-ktap_plan 7
+ktap_plan 8
 
 setup_ns NSA NSB || exit $KSFT_FAIL
 pl_pair_quiet "$NSA" pla $IPA "$NSB" plb $IPB || exit $KSFT_FAIL
@@ -46,13 +52,6 @@ vlan_add() # NS DEV IP
 vlan_add "$NSA" pla $VA && vlan_add "$NSB" plb $VB &&
 	pl_neigh_pin "$NSA" pla.200 $VA "$NSB" plb.200 $VB
 [ $? -eq 0 ] || exit $KSFT_FAIL
-
-# l3 NS DEV rx|tx packets|bytes: a counter of DEV's l3_stats
-l3()
-{
-	ip -n "$1" -j stats show dev "$2" group offload subgroup l3_stats |
-		jq ".[0].stats64.$3.$4"
-}
 
 used() # NS DEV: true or false
 {
@@ -94,11 +93,13 @@ for _ in range(int(sys.argv[3])):
 	[ "$got" = "$N" ] || { ktap_info "blast to $dst: $got of $N arrived"; return 1; }
 }
 
-# check_l3 NS DEV DIR PACKETS BYTES-PER-PACKET
+# check_l3 NS DEV DIR PACKETS BYTES-PER-PACKET (one ip and one jq: every
+# process counts under TCG)
 check_l3()
 {
-	check_eq "$(l3 "$1" "$2" "$3" packets)" "$4" "$2 $3 packets"
-	check_eq "$(l3 "$1" "$2" "$3" bytes)" "$(($4 * $5))" "$2 $3 bytes"
+	check_eq "$(ip -n "$1" -j stats show dev "$2" group offload subgroup l3_stats |
+		jq -r ".[0].stats64.$3 | \"\(.packets) \(.bytes)\"")" \
+		"$4 $(($4 * $5))" "$2 $3 packets and bytes"
 }
 
 TMPD=$(mktemp -d)
@@ -171,20 +172,48 @@ check_l3 "$NSA" ga rx 0 0
 check_l3 "$NSB" gb rx $N $((52 + P))
 log_test "gre: the tunnel's outer packets, tx on one end, rx on the other"
 
+# --- ipip ---
+RET=0
+ip -n "$NSA" link add ia type ipip local $IPA remote $IPB &&
+	ip -n "$NSB" link add ib type ipip local $IPB remote $IPA &&
+	ip -n "$NSA" addr add $IA/30 dev ia && ip -n "$NSB" addr add $IB/30 dev ib &&
+	ip -n "$NSA" link set ia up && ip -n "$NSB" link set ib up
+check_err $? "IPIP tunnel ia <-> ib"
+ip -n "$NSA" stats set dev ia l3_stats on &&
+	ip -n "$NSB" stats set dev ib l3_stats on
+check_err $? "l3_stats on ia, ib"
+check_eq "$(used "$NSB" ib)" true "ib used"
+blast "$NSB" $IA
+check_err $? "datagrams ib -> ia"
+check_l3 "$NSB" ib tx $N $((48 + P))
+check_l3 "$NSB" ib rx 0 0
+check_l3 "$NSA" ia rx $N $((48 + P))
+check_l3 "$NSA" ia tx 0 0
+# the GRE tunnel between the same addresses counted none of them
+check_l3 "$NSA" ga tx $N $((52 + P))
+check_l3 "$NSA" ga rx 0 0
+check_l3 "$NSB" gb rx $N $((52 + P))
+check_l3 "$NSB" gb tx 0 0
+log_test "ipip: the tunnel's outer packets, tx on one end, rx on the other, not GRE's"
+
 # --- port gone ---
 RET=0
 ip -n "$NSA" link del pla
 check_err $? "ip link del pla"
 check_l3 "$NSA" ga tx $N $((52 + P))
 check_l3 "$NSB" gb rx $N $((52 + P))
+check_l3 "$NSA" ia rx $N $((48 + P))
+check_l3 "$NSB" ib tx $N $((48 + P))
 check_eq "$(used "$NSA" ga)" false "ga used with no pktlife port"
+check_eq "$(used "$NSA" ia)" false "ia used with no pktlife port"
 log_test "port gone: the tunnels keep what the NIC counted"
 
 # --- full ---
 RET=0
 # the tunnels would take a rule of every new port in their netns
-ip -n "$NSA" link del ga && ip -n "$NSB" link del gb
-check_err $? "ip link del ga, gb"
+ip -n "$NSA" link del ga && ip -n "$NSB" link del gb &&
+	ip -n "$NSA" link del ia && ip -n "$NSB" link del ib
+check_err $? "ip link del ga, gb, ia, ib"
 pl_pair_quiet "$NSA" plc 10.0.71.1 "$NSB" pld 10.0.71.2 || exit $KSFT_FAIL
 for i in $(seq 1 16); do
 	ip -n "$NSA" link add link plc name "plc.$i" type vlan id "$i" &&
