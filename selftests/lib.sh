@@ -265,7 +265,43 @@ require_cmd()
 	done
 }
 
-# setup_ns VAR...: create one netns per VAR with a random name, set VAR to it.
+# pl_ns_empty NS: no process is left in netns NS.
+pl_ns_empty()
+{
+	[ -z "$(ip netns pids "$1" 2>/dev/null)" ]
+}
+
+# pl_ns_del NS: delete a test's netns so that nothing of it outlives the
+# test: its processes are killed and waited for, then its TCP sockets are
+# aborted.  A process's exit does not free everything its TCP sockets
+# hold: a socket whose FIN is not yet acknowledged (the peer's device is
+# gone, say) lives on as an orphan, retrying for up to ~100 s, with its
+# out-of-order queue.  That queue's skbs hold pages of the receiving
+# device's page pool, so a pool destroyed meanwhile (rmmod, link del)
+# cannot finish, and after 60 s the kernel reports a stalled pool shutdown
+# -- the line by which the VM runner catches a driver that leaks RX
+# buffers.  Aborting the sockets (ss -K, CONFIG_INET_DIAG_DESTROY) frees
+# the queue at once, so that line can only mean a leak.
+pl_ns_del()
+{
+	local ns=$1 pids
+
+	pids=$(ip netns pids "$ns" 2>/dev/null)
+	if [ -n "$pids" ]; then
+		# shellcheck disable=SC2086 # one PID per word
+		kill $pids 2>/dev/null
+		if ! busywait 5000 pl_ns_empty "$ns"; then
+			# shellcheck disable=SC2046
+			kill -KILL $(ip netns pids "$ns") 2>/dev/null
+			busywait 5000 pl_ns_empty "$ns"
+		fi
+	fi
+	ip netns exec "$ns" ss -K -t -a >/dev/null 2>&1
+	ip netns del "$ns"
+}
+
+# setup_ns VAR...: create one netns per VAR with a random name, set VAR to
+# it; pl_ns_del deletes it when the test ends.
 setup_ns()
 {
 	local var name
@@ -273,7 +309,7 @@ setup_ns()
 	for var in "$@"; do
 		name="$var-$(mktemp -u XXXXXX)"
 		ip netns add "$name" || return 1
-		defer ip netns del "$name"
+		defer pl_ns_del "$name"
 		ip -n "$name" link set lo up
 		eval "$var=$name"
 	done
