@@ -1683,6 +1683,11 @@ static int run_trace(void)
 	life_bpf__detach(obj);
 	/* what was submitted before the detach */
 	ring_buffer__consume(rb);
+	/*
+	 * The last sweep may be a second old: a frame it found on the ring
+	 * has an skb by now. Count what is open once nothing moves.
+	 */
+	sweep(obj, true);
 	read_acct(obj);
 	read_misses(obj);
 	if (verbose)
