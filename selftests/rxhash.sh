@@ -13,8 +13,10 @@
 # -x reads it back, with the 128-entry indirection table) and SND sends
 # from and to the specification's IPv4 addresses and ports: each frame's
 # hash, as the driver hands it to the stack, is the specification's, for
-# UDP (4-tuple, L4 hash) and ping (2-tuple, L3 hash). The hash function
-# alone is checked against all vectors, IPv6 too, by toeplitz.sh.
+# UDP (4-tuple, L4 hash) and ping (2-tuple, L3 hash), and stays so for two
+# of them sent over an 802.1Q VLAN and over QinQ (802.1ad, then 802.1Q):
+# the RSS engine looks behind both tags. The hash function alone is
+# checked against all vectors, IPv6 too, by toeplitz.sh.
 source "$(dirname "$0")/lib.sh"
 
 IP_SND=10.0.61.1
@@ -25,7 +27,7 @@ require_root
 require_cmd ip ping ethtool python3
 pl_load
 
-ktap_plan 6
+ktap_plan 7
 
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
@@ -153,30 +155,71 @@ for v in "${VECTORS[@]}"; do
 	ip -n "$SND" neigh replace "$dst" lladdr "$mac_b" dev pla nud permanent
 	ip -n "$RCV" neigh replace "$src" lladdr "$mac_a" dev plb nud permanent
 done
-ftr=
-pl_ftrace_start ftr pl_rx_skb || check_err 1 "ftrace"
-for v in "${VECTORS[@]}"; do
-	read -r dst src dport sport l3 l4 <<<"$v"
-	ip netns exec "$SND" python3 -c "$SEND1_PY" "$src" "$sport" "$dst" "$dport" ||
-		check_err 1 "UDP $src:$sport -> $dst:$dport"
-	ip netns exec "$SND" ping -q -c 1 -I "$src" "$dst" >/dev/null ||
-		check_err 1 "ping $src -> $dst"
-done
-pl_ftrace_stop "$ftr" "$TMPD/vec.all"
-: >"$TMPD/vec"
-while read -r line; do
-	f=${line#* frame=}
-	f=${f%% *}
-	[ $((f >> 24)) -eq "$port_a" ] && echo "$line" >>"$TMPD/vec"
-done < <(grep "pl_rx_skb: " "$TMPD/vec.all")
-for v in "${VECTORS[@]}"; do
-	read -r dst src dport sport l3 l4 <<<"$v"
-	grep -q " len=60 .* hash=$l4 l4_hash=1" "$TMPD/vec"
-	check_err $? "no UDP frame $src:$sport -> $dst:$dport with hash $l4"
-	grep -q " len=84 .* hash=$l3 l4_hash=0" "$TMPD/vec"
-	check_err $? "no ping $src -> $dst with hash $l3"
-done
-[ $RET -ne 0 ] && ktap_info "hashes seen:" $(grep -o 'len=[0-9]* .*hash=0x[0-9a-f]* l4_hash=[01]' "$TMPD/vec" | sed 's/ .* hash=/:/')
+# vectors NAME TAGS VECTOR...: each vector's UDP datagram and ping, their
+# skbs on plb as pl_rx_skb shows them, checked against the specification
+# (TAGS VLAN tags of 4 bytes each stay in front of the IP header)
+vectors()
+{
+	local name=$1 tags=$2 v dst src dport sport l3 l4 ftr= line f
+	shift 2
+
+	pl_ftrace_start ftr pl_rx_skb || { check_err 1 "ftrace"; return; }
+	for v in "$@"; do
+		read -r dst src dport sport l3 l4 <<<"$v"
+		ip netns exec "$SND" python3 -c "$SEND1_PY" "$src" "$sport" "$dst" "$dport" ||
+			check_err 1 "UDP $src:$sport -> $dst:$dport"
+		ip netns exec "$SND" ping -q -c 1 -I "$src" "$dst" >/dev/null ||
+			check_err 1 "ping $src -> $dst"
+	done
+	pl_ftrace_stop "$ftr" "$TMPD/$name.all"
+	: >"$TMPD/$name"
+	while read -r line; do
+		f=${line#* frame=}
+		f=${f%% *}
+		[ $((f >> 24)) -eq "$port_a" ] && echo "$line" >>"$TMPD/$name"
+	done < <(grep "pl_rx_skb: " "$TMPD/$name.all")
+	for v in "$@"; do
+		read -r dst src dport sport l3 l4 <<<"$v"
+		grep -q " len=$((60 + 4 * tags)) .* hash=$l4 l4_hash=1" "$TMPD/$name"
+		check_err $? "$name: no UDP frame $src:$sport -> $dst:$dport with hash $l4"
+		grep -q " len=$((84 + 4 * tags)) .* hash=$l3 l4_hash=0" "$TMPD/$name"
+		check_err $? "$name: no ping $src -> $dst with hash $l3"
+	done
+	[ $RET -ne 0 ] && ktap_info "$name: hashes seen:" $(grep -o 'len=[0-9]* .*hash=0x[0-9a-f]* l4_hash=[01]' "$TMPD/$name" | sed 's/ .* hash=/:/')
+}
+
+vectors vec 0 "${VECTORS[@]}"
 log_test "the RSS specification's IPv4 vectors, end to end (4-tuple and 2-tuple)"
+
+# vlan NS DEV NAME PROTO ID: a VLAN NAME on DEV, up
+vlan()
+{
+	ip -n "$1" link add link "$2" name "$3" type vlan proto "$4" id "$5" &&
+		ip -n "$1" link set "$3" up
+}
+
+# via_vlan VECTOR SNDDEV RCVDEV: the vector's flow, both ways, over the VLANs
+via_vlan()
+{
+	local dst src rest
+
+	read -r dst src rest <<<"$1"
+	ip -n "$SND" route replace "$dst/32" dev "$2" src "$src" &&
+		ip -n "$RCV" route replace "$src/32" dev "$3" src "$dst" &&
+		ip -n "$SND" neigh replace "$dst" lladdr "$mac_b" dev "$2" nud permanent &&
+		ip -n "$RCV" neigh replace "$src" lladdr "$mac_a" dev "$3" nud permanent
+}
+
+RET=0
+vlan "$SND" pla pla.10 802.1Q 10 && vlan "$RCV" plb plb.10 802.1Q 10 &&
+	vlan "$SND" pla pla.100 802.1ad 100 && vlan "$RCV" plb plb.100 802.1ad 100 &&
+	vlan "$SND" pla.100 pla.100.200 802.1Q 200 &&
+	vlan "$RCV" plb.100 plb.100.200 802.1Q 200 &&
+	via_vlan "${VECTORS[1]}" pla.10 plb.10 &&
+	via_vlan "${VECTORS[2]}" pla.100.200 plb.100.200
+check_err $? "VLAN devices and routes"
+vectors vlan 1 "${VECTORS[1]}"
+vectors qinq 2 "${VECTORS[2]}"
+log_test "the same hashes behind an 802.1Q tag and behind QinQ (802.1ad, 802.1Q)"
 
 ktap_finish

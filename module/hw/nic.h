@@ -15,6 +15,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/hrtimer.h>
+#include <linux/if_vlan.h>
 #include <linux/io.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
@@ -175,6 +176,39 @@ static inline u64 plhw_clock(void)
 static inline void *plhw_dma_va(u64 addr)
 {
 	return phys_to_virt((phys_addr_t)addr);
+}
+
+/**
+ * plhw_l3() - where the parser finds a frame's L3 header
+ * @frame: the frame, from its Ethernet header
+ * @len: its length
+ * @max_tags: VLAN tags (802.1Q or 802.1ad) the engine looks behind
+ * @proto: set to the ethertype of what follows the last tag skipped
+ *
+ * The engines share the MAC's parser but not its depth: the checksum and
+ * TSO engines look behind one tag, the RSS engine behind two (QinQ), as
+ * NICs commonly do.
+ *
+ * Return: the L3 offset, 0 if the frame ends inside a header.
+ */
+static inline u32 plhw_l3(const u8 *frame, u32 len, unsigned int max_tags,
+			  __be16 *proto)
+{
+	const struct vlan_hdr *vh;
+	u32 off = ETH_HLEN;
+
+	if (len < ETH_HLEN)
+		return 0;
+	*proto = ((const struct ethhdr *)frame)->h_proto;
+	while (max_tags-- && (*proto == htons(ETH_P_8021Q) ||
+			      *proto == htons(ETH_P_8021AD))) {
+		if (len < off + VLAN_HLEN)
+			return 0;
+		vh = (const struct vlan_hdr *)(frame + off);
+		*proto = vh->h_vlan_encapsulated_proto;
+		off += VLAN_HLEN;
+	}
+	return off;
 }
 
 /* nic.c */

@@ -18,24 +18,6 @@
 
 #include "nic.h"
 
-/* Offset of the L3 header and its ethertype, behind at most one VLAN tag. */
-static u32 plhw_l3(const u8 *frame, u32 len, __be16 *proto)
-{
-	const struct ethhdr *eth = (const struct ethhdr *)frame;
-	const struct vlan_hdr *vh;
-
-	if (len < ETH_HLEN)
-		return 0;
-	*proto = eth->h_proto;
-	if (*proto != htons(ETH_P_8021Q) && *proto != htons(ETH_P_8021AD))
-		return ETH_HLEN;
-	if (len < VLAN_ETH_HLEN)
-		return 0;
-	vh = (const struct vlan_hdr *)(frame + ETH_HLEN);
-	*proto = vh->h_vlan_encapsulated_proto;
-	return VLAN_ETH_HLEN;
-}
-
 bool plhw_csum_insert(u8 *frame, u32 len, u32 start, u32 offset)
 {
 	__wsum csum;
@@ -87,7 +69,7 @@ static u16 plhw_l4_check(const u8 *l4, u32 l4len, u8 proto, bool v6,
 u16 plhw_csum_check(const u8 *frame, u32 len)
 {
 	__be16 proto;
-	u32 l3 = plhw_l3(frame, len, &proto);
+	u32 l3 = plhw_l3(frame, len, 1, &proto);
 
 	if (!l3)
 		return 0;
@@ -153,7 +135,7 @@ int plhw_tso(struct plhw_port *port, struct plhw_txq *txq, u32 len,
 	__be16 proto;
 	u16 id0 = 0;
 
-	l3 = plhw_l3(frame, len, &proto);
+	l3 = plhw_l3(frame, len, 1, &proto);
 	if (!l3 || !mss || hdr_len > len || hdr_len + mss > PLHW_SEG_BUF)
 		return -EINVAL;
 	if (proto == htons(ETH_P_IP)) {

@@ -3,7 +3,9 @@
  * plhw RSS engine: the Toeplitz hash of every received frame, over its IP
  * addresses and, for TCP and UDP (not IPv4 fragments), its ports, as the
  * RSS specification defines it; the RX engine writes it to the frame's
- * descriptors.  Other frames get no hash.
+ * descriptors.  The parser looks behind up to two VLAN tags (802.1Q, or
+ * QinQ's 802.1ad and 802.1Q), so VLAN traffic spreads over the queues too.
+ * Other frames get no hash.
  */
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -14,6 +16,8 @@
 
 #include "nic.h"
 #include "toeplitz.h"
+
+#define PLHW_RSS_VLAN_TAGS	2	/* the parser's depth for RSS */
 
 /**
  * plhw_rss_hash() - the RSS hash of a frame
@@ -27,16 +31,17 @@
 u32 plhw_rss_hash(struct plhw_port *port, const u8 *frame, u32 len,
 		  u16 *type)
 {
-	const struct ethhdr *eth = (const struct ethhdr *)frame;
 	u8 key[PLHW_RSS_KEY_LEN], in[36];
-	u32 l3 = ETH_HLEN, alen, l4;
+	u32 l3, alen, l4;
 	unsigned int i;
+	__be16 l3proto;
 	u8 proto;
 
 	*type = 0;
-	if (len < ETH_HLEN)
+	l3 = plhw_l3(frame, len, PLHW_RSS_VLAN_TAGS, &l3proto);
+	if (!l3)
 		return 0;
-	if (eth->h_proto == htons(ETH_P_IP)) {
+	if (l3proto == htons(ETH_P_IP)) {
 		const struct iphdr *iph = (const struct iphdr *)(frame + l3);
 
 		if (len < l3 + sizeof(*iph) || iph->version != 4 || iph->ihl < 5)
@@ -46,7 +51,7 @@ u32 plhw_rss_hash(struct plhw_port *port, const u8 *frame, u32 len,
 		memcpy(in + alen, &iph->daddr, alen);
 		proto = ip_is_fragment(iph) ? 0 : iph->protocol;
 		l4 = l3 + iph->ihl * 4;
-	} else if (eth->h_proto == htons(ETH_P_IPV6)) {
+	} else if (l3proto == htons(ETH_P_IPV6)) {
 		const struct ipv6hdr *ip6h = (const struct ipv6hdr *)(frame + l3);
 
 		if (len < l3 + sizeof(*ip6h) || ip6h->version != 6)
