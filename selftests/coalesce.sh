@@ -21,16 +21,24 @@
 #   tx-usecs   tx-usecs 2000 alone (tx-frames 0): the same K datagrams'
 #              TX events fire pla's vector fewer than K/4 times (a timer
 #              holds them), at least once
+#   throttle   rx-usecs 500 alone, FLOOD datagrams from two senders at
+#              once: plb's vector fires at most once per 500 us, events
+#              latched while a poll kept it masked included -- every gap
+#              between two of its RX interrupts (pl_hw_irq, trace clock
+#              mono, the NIC's clock) is at least 500 us, and the
+#              interrupts covered every datagram
 source "$(dirname "$0")/lib.sh"
 
 K=128		# datagrams of the one-way rounds
+FLOOD=3000	# datagrams of the throttle round
+THR_US=500	# its rx-usecs
 TXF=4		# tx-frames
 RXF=8		# rx-frames
 
 require_root
 require_cmd ethtool ping python3
 pl_load
-ktap_plan 5
+ktap_plan 6
 setup_ns NSA NSB
 pl_pair_quiet "$NSA" pla 10.0.5.1 "$NSB" plb 10.0.5.2 || exit $KSFT_FAIL
 tmp=$(mktemp -d)
@@ -111,18 +119,25 @@ else:
     for _ in range(n):
         s.sendto(b"m" * 64, ("10.0.5.2", 7500))
 '
+# oneway [N [SENDERS]]: N datagrams (default K) from SENDERS (1) at once
 oneway()
 {
-	local rx rc=0
+	local n=${1:-$K} senders=${2:-1} rx rc=0 i pids=()
 
 	pl_snap A0 "$NSA" pla
 	pl_snap B0 "$NSB" plb
-	ip netns exec "$NSB" python3 -c "$ONEWAY_PY" recv $K >"$tmp/recv" &
+	ip netns exec "$NSB" python3 -c "$ONEWAY_PY" recv "$n" >"$tmp/recv" &
 	rx=$!
 	slowwait 20 pl_udp_bound "$NSB" 7500 || rc=1
-	ip netns exec "$NSA" python3 -c "$ONEWAY_PY" send $K || rc=1
+	for ((i = 0; i < senders; i++)); do
+		ip netns exec "$NSA" python3 -c "$ONEWAY_PY" send $((n / senders)) &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || rc=1
+	done
 	wait $rx || rc=1
-	[ "$(cat "$tmp/recv")" = $K ] || { ktap_info "$(cat "$tmp/recv") of $K datagrams arrived"; rc=1; }
+	[ "$(cat "$tmp/recv")" = "$n" ] || { ktap_info "$(cat "$tmp/recv") of $n datagrams arrived"; rc=1; }
 	# the last interrupts wait for their timer
 	busywait 5000 pl_settled "$NSA" pla || rc=1
 	busywait 5000 pl_settled "$NSB" plb || rc=1
@@ -183,5 +198,48 @@ check_delta A0 A1 tx0_doorbells eq $K "pla (a TX event each)"
 check_delta A0 A1 tx0_irqs ge 1 pla
 check_delta A0 A1 tx0_irqs lt $((K / 4)) "pla ($K TX events held by a 2 ms timer)"
 log_test "tx-usecs holds TX interrupts back"
+
+# irq_gaps TRACE PORT: "interrupts events min-gap-ns" of the port's queue
+# vector 0 interrupts with RX events, from the trace's timestamps
+irq_gaps()
+{
+	awk -v port="port=$2" '
+		$0 ~ /pl_hw_irq:/ && index($0, " " port " vec=0 ") {
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^[0-9]+\.[0-9]+:$/) t = $i
+				if (index($i, "rx=") == 1) n = substr($i, 4)
+			}
+			if (n == 0)
+				next
+			split(substr(t, 1, length(t) - 1), p, ".")
+			ns = p[1] * 1000000000 + p[2] * 1000
+			if (irqs++ && (min == "" || ns - last < min))
+				min = ns - last
+			last = ns
+			ev += n
+		}
+		END { printf "%d %d %s\n", irqs, ev, min == "" ? -1 : min }' "$1"
+}
+
+RET=0
+ip netns exec "$NSA" ethtool -C pla tx-usecs 0 tx-frames 0 &&
+	ip netns exec "$NSB" ethtool -C plb rx-usecs $THR_US rx-frames 0 tx-usecs $THR_US tx-frames 0
+check_err $? "ethtool -C"
+pl_ftrace_start TRACE pl_hw_irq
+check_err $? "no tracefs instance for pktlife:pl_hw_irq"
+oneway $FLOOD 2
+check_err $? "$FLOOD datagrams pla -> plb from two senders"
+port_b=$(pl_port_id "$NSB" plb)
+# events the last poll took wait for their interrupt, up to rx-usecs more
+all_reported() { [ "$(irq_gaps "$TRACE/trace" "$port_b" | cut -d' ' -f2)" -ge $FLOOD ]; }
+busywait 5000 all_reported
+pl_ftrace_stop "$TRACE" "$tmp/throttle"
+read -r irqs events gap <<<"$(irq_gaps "$tmp/throttle" "$port_b")"
+ktap_info "plb: $irqs RX interrupts for $events events, the shortest gap ${gap} ns (rx-usecs $THR_US)"
+check_num "$events" eq $FLOOD "RX events in pl_hw_irq"
+check_num "$irqs" ge 2 "RX interrupts"
+# The trace's timestamp is taken a few ns after the NIC's clock: 1 us slack.
+check_num "$gap" ge $((THR_US * 1000 - 1000)) "shortest gap between two RX interrupts, ns"
+log_test "rx-usecs $THR_US throttles: at most one RX interrupt per $THR_US us under a flood"
 
 ktap_finish

@@ -74,6 +74,52 @@ static bool plhw_vec_fire_locked(struct plhw_vec *v)
 }
 
 /*
+ * With v->lock held: when the events counted since the vector last fired
+ * may fire it, 0 for at once (or for none counted: the link vector).  A
+ * direction with USECS 0, or whose FRAMES count was reached, fires at
+ * once; one with USECS waits USECS from the first event.  That event came
+ * after the last firing, so events latched while NAPI kept the vector
+ * masked wait too: the vector fires at most once per USECS, however soon
+ * NAPI unmasks it (the throttle of real NICs).  The earliest direction
+ * decides.
+ */
+static u64 plhw_vec_deadline(const struct plhw_vec *v)
+{
+	u64 at = U64_MAX, from = v->first_ns;
+	unsigned int d;
+
+	for (d = 0; d < 2; d++) {
+		u32 events = d ? v->tx_events : v->rx_events;
+		u32 usecs = d ? v->tx_usecs : v->rx_usecs;
+		u32 frames = d ? v->tx_frames : v->rx_frames;
+
+		if (!events)
+			continue;
+		if (!usecs || (frames && events >= frames))
+			return 0;
+		at = min(at, from + (u64)usecs * NSEC_PER_USEC);
+	}
+	return at == U64_MAX ? 0 : at;
+}
+
+/*
+ * With v->lock held, the vector unmasked and events counted: fire now
+ * (true: call the handler) or arm the moderation timer for the deadline.
+ */
+static bool plhw_vec_moderate_locked(struct plhw_vec *v)
+{
+	u64 at = plhw_vec_deadline(v);
+
+	if (at <= plhw_clock())
+		return plhw_vec_fire_locked(v);
+	if (!v->armed) {
+		v->armed = true;
+		hrtimer_start(&v->timer, ns_to_ktime(at), HRTIMER_MODE_ABS_HARD);
+	}
+	return false;
+}
+
+/*
  * The moderation timer is a hard hrtimer: it expires in hardirq context,
  * like the timer of a real NIC raising MSI-X, so the interrupt comes when
  * rx-usecs says and not when softirq processing gets to it (under load a
@@ -105,6 +151,7 @@ static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
  * Interrupt moderation: with usecs 0 every event fires the vector at once;
  * otherwise the first event starts a usecs timer and the vector fires when
  * it expires or, if frames is not 0, when that many events have come.
+ * Events while it is masked are latched, and moderated at unmask.
  */
 void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 {
@@ -127,15 +174,10 @@ void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
 		usecs = v->tx_usecs;
 		frames = v->tx_frames;
 	}
-	if (!usecs || (frames && events >= frames)) {
-		fire = plhw_vec_fire_locked(v);
-	} else if (!v->armed && !v->masked) {
-		v->armed = true;
-		hrtimer_start(&v->timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
-			      HRTIMER_MODE_REL_HARD);
-	} else if (v->masked) {
+	if (v->masked)
 		v->pending = true;
-	}
+	else if (!v->armed || !usecs || (frames && events >= frames))
+		fire = plhw_vec_moderate_locked(v);
 	raw_spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
@@ -165,8 +207,9 @@ static void plhw_vec_unmask(struct plhw_vec *v, bool unmask)
 	/* irqsave: the handler writes this register, in hardirq context too */
 	raw_spin_lock_irqsave(&v->lock, flags);
 	v->masked = !unmask;
+	/* what was latched meanwhile fires now, or when moderation says */
 	if (unmask && v->pending)
-		fire = plhw_vec_fire_locked(v);
+		fire = plhw_vec_moderate_locked(v);
 	raw_spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
@@ -630,7 +673,7 @@ static struct plhw_port *plhw_port_alloc(void)
 		v->port = port;
 		v->index = q;
 		hrtimer_setup(&v->timer, plhw_vec_timer, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_HARD);
+			      HRTIMER_MODE_ABS_HARD);
 		v->masked = true;
 	}
 	plhw_wire_init(&port->wire);
