@@ -826,7 +826,7 @@ static __always_inline int on_rx_skb(struct net_device *dev,
 	return 0;
 }
 
-static __always_inline int on_rx_gro(struct sk_buff *skb, int result)
+static __always_inline int on_rx_gro(__u64 skb, int result)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct life_item *it;
@@ -1551,7 +1551,7 @@ TP(pl_poll_begin, on_poll_begin(dev, queue), struct net_device *dev, u16 queue)
 TP(pl_rx_skb, on_rx_skb(dev, skb, queue, frame_id),
    struct net_device *dev, struct sk_buff *skb, u16 queue, u32 frame_id)
 TP(pl_rx_gro, on_rx_gro(skb, result),
-   struct net_device *dev, struct sk_buff *skb, u16 queue, int result)
+   struct net_device *dev, unsigned long skb, u16 queue, int result)
 TP(pl_xmit, on_pl_xmit(skb), struct net_device *dev, struct sk_buff *skb)
 TP(pl_tx_posted, on_tx_posted(skb), struct net_device *dev, struct sk_buff *skb)
 TP(pl_tx_complete, on_tx_complete(skb, frame_id, nsegs, depart),

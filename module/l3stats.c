@@ -151,7 +151,10 @@ static int pl_l3s_rule_add(struct pl_l3s *s, struct pl_priv *priv,
 	return 0;
 }
 
-/* What @r counted since it last reported, added to @d. */
+/*
+ * What @r counted since it last reported, added to @d.  Under RTNL, as is
+ * every reader of the rules: nothing reads LO (which latches HI) between.
+ */
 static void pl_l3s_rule_delta(struct pl_l3s_rule *r,
 			      struct rtnl_hw_stats64 *d)
 {

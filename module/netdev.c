@@ -192,7 +192,8 @@ static void pl_queue_down(struct pl_priv *priv, unsigned int qi)
 	pl_rx_discard(q);
 	pl_tx_ring_free(q);
 	pl_rx_ring_free(q);
-	netif_napi_del(&q->napi);
+	/* the caller waits for an RCU grace period once for all queues */
+	__netif_napi_del(&q->napi);
 }
 
 static u32 pl_ctrl(struct net_device *dev)
@@ -238,6 +239,8 @@ static int pl_queues_up(struct pl_priv *priv)
 
 		while (qi--)
 			pl_queue_down(priv, qi);
+		/* before the NAPIs are added again, see pl_queues_down() */
+		synchronize_net();
 		for (qi = left; qi < priv->num_queues; qi++) {
 			pl_tx_ring_free(&priv->queues[qi]);
 			pl_rx_ring_free(&priv->queues[qi]);
@@ -259,6 +262,11 @@ static void pl_queues_down(struct pl_priv *priv)
 	WRITE_ONCE(priv->up, false);
 	for (qi = priv->num_queues; qi--; )
 		pl_queue_down(priv, qi);
+	/*
+	 * Busy-polling readers may still walk the NAPIs deleted above
+	 * (RCU): one grace period for all before any is added again.
+	 */
+	synchronize_net();
 }
 
 /* Bring the port up on the rings its queues were given; on failure the
@@ -706,6 +714,12 @@ void pl_netdev_setup(struct net_device *dev)
 	ether_setup(dev);
 	priv->dev = dev;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	/*
+	 * netpoll transmits with interrupts off, and the doorbell runs the
+	 * NIC's engines under spin_lock_bh(): no netconsole on this port.
+	 */
+	dev->priv_flags |= IFF_DISABLE_NETPOLL;
+	spin_lock_init(&priv->stat_lock);
 
 	dev->netdev_ops = &pl_netdev_ops;
 	dev->ethtool_ops = &pl_ethtool_ops;

@@ -219,6 +219,8 @@ struct pl_coalesce {
  * @rss_indir: the RSS indirection table (ethtool -X equal/weight)
  * @reset_work: restarts the device after a TX timeout
  * @tx_timeouts: TX queues the watchdog found stuck
+ * @stat_lock: one reader at a time of the NIC's 64-bit counters, whose HI
+ *	half is latched by reading LO (ethtool -S and ndo_get_stats64 race)
  * @ts_tx: hardware TX timestamps on (SIOCSHWTSTAMP); written under RTNL
  * @ts_rx: hardware RX timestamps on
  * @queues: the queues
@@ -239,6 +241,7 @@ struct pl_priv {
 	u32 rss_indir[PLHW_RSS_INDIR_LEN];
 	struct work_struct reset_work;
 	atomic64_t tx_timeouts;
+	spinlock_t stat_lock;		/* a LO read and its HI latch */
 	bool ts_tx;
 	bool ts_rx;
 	unsigned long l3c_used;		/* L3 counter rules in use, RTNL */
@@ -258,9 +261,18 @@ static inline void pl_writel(struct pl_priv *priv, u32 reg, u32 val)
 
 static inline u64 pl_read_hw_stat(struct pl_priv *priv, unsigned int n)
 {
-	u32 lo = pl_readl(priv, PLHW_REG_STAT_LO(n));
+	unsigned long flags;
+	u32 lo, hi;
 
-	return ((u64)pl_readl(priv, PLHW_REG_STAT_HI(n)) << 32) | lo;
+	/*
+	 * Reading LO latches HI: another reader between the two would
+	 * latch its own HI, a carry apart.  Any context may ask for stats.
+	 */
+	spin_lock_irqsave(&priv->stat_lock, flags);
+	lo = pl_readl(priv, PLHW_REG_STAT_LO(n));
+	hi = pl_readl(priv, PLHW_REG_STAT_HI(n));
+	spin_unlock_irqrestore(&priv->stat_lock, flags);
+	return (u64)hi << 32 | lo;
 }
 
 /* link.c */

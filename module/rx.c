@@ -361,7 +361,7 @@ int pl_rx_poll(struct pl_queue *q, int budget)
 				le32_to_cpu(q->rx_ring[i].frame_id),
 				le64_to_cpu(q->rx_ring[i].tstamp), n, copied);
 		gro = napi_gro_receive(&q->napi, skb);
-		trace_pl_rx_gro(dev, skb, q->index, gro);
+		trace_pl_rx_gro(dev, (unsigned long)skb, q->index, gro);
 		packets++;
 		bytes += len;
 next:

@@ -98,11 +98,16 @@ TRACE_EVENT(pl_rx_skb,
 		  __entry->hash, __entry->l4_hash)
 );
 
-/* What GRO did with it: the skb may be merged or freed by now. */
+/*
+ * What GRO did with it: the skb may be merged or freed by now, so only its
+ * address is passed, as a number -- a key to match pl_rx_skb with, which
+ * a BTF-typed consumer (tp_btf, bpftrace's args) cannot follow into freed
+ * memory.
+ */
 TRACE_EVENT(pl_rx_gro,
-	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
-		 u16 queue, int result),
-	TP_ARGS(dev, skb, queue, result),
+	TP_PROTO(const struct net_device *dev, unsigned long skbaddr, u16 queue,
+		 int result),
+	TP_ARGS(dev, skbaddr, queue, result),
 	TP_STRUCT__entry(
 		__field(const void *, skbaddr)
 		__field(int, ifindex)
@@ -110,7 +115,7 @@ TRACE_EVENT(pl_rx_gro,
 		__field(int, result)
 	),
 	TP_fast_assign(
-		__entry->skbaddr = skb;
+		__entry->skbaddr = (const void *)skbaddr;
 		__entry->ifindex = dev->ifindex;
 		__entry->queue = queue;
 		__entry->result = result;

@@ -167,6 +167,13 @@ netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		u64_stats_update_begin(&q->tx_stats.syncp);
 		u64_stats_inc(&q->tx_stats.c[PL_TX_BUSY]);
 		u64_stats_update_end(&q->tx_stats.syncp);
+		/*
+		 * Frames of an xmit_more batch may wait for this one's
+		 * doorbell: ring it, or they stay unsent (and the queue
+		 * stopped) until the watchdog resets the NIC.
+		 */
+		if (q->tx_unrung)
+			pl_tx_ring_doorbell(q);
 		return NETDEV_TX_BUSY;
 	}
 

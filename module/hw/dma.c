@@ -19,7 +19,8 @@ static void plhw_tx_writeback(struct plhw_tx_desc *eop, u64 tstamp, u32 id,
 	eop->nsegs = cpu_to_le16(nsegs);
 	/* The driver reads the results once it sees DD. */
 	dma_wmb();
-	eop->status = cpu_to_le16(PLHW_DESC_DD);
+	/* one store: the driver polls it with READ_ONCE() */
+	WRITE_ONCE(eop->status, cpu_to_le16(PLHW_DESC_DD));
 }
 
 /*
@@ -266,7 +267,8 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 		}
 		/* The driver reads the rest once it sees DD. */
 		dma_wmb();
-		d->status = cpu_to_le16(status);
+		/* one store: the driver polls it with READ_ONCE() */
+		WRITE_ONCE(d->status, cpu_to_le16(status));
 	}
 	WRITE_ONCE(rxq->head, (rxq->head + n) & mask);
 	rxq->stats[PLHW_STAT_RX_FRAMES]++;
