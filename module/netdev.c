@@ -40,6 +40,33 @@ static void pl_link_irq(void *data)
 	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
 }
 
+/* A starved queue's retry timer: poll, which refills, again. */
+static enum hrtimer_restart pl_rx_retry(struct hrtimer *timer)
+{
+	struct pl_queue *q = container_of(timer, struct pl_queue, rx_retry);
+
+	napi_schedule(&q->napi);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * After a poll that completed: with no buffer posted (the pool had no page
+ * for any), the NIC can raise no RX event, so a timer polls again --
+ * after 1 ms, then twice as long each time the refill fails again, up to
+ * PL_RX_RETRY_MAX_MS, rather than polling without end; frames that come
+ * meanwhile are missed (hw_rx_missed), as on a real NIC.
+ */
+static void pl_rx_retry_later(struct pl_queue *q)
+{
+	if (!pl_rx_starved(q)) {
+		q->rx_retry_ms = 0;
+		return;
+	}
+	q->rx_retry_ms = clamp(q->rx_retry_ms * 2, 1U, PL_RX_RETRY_MAX_MS);
+	hrtimer_start(&q->rx_retry, ms_to_ktime(q->rx_retry_ms),
+		      HRTIMER_MODE_REL_SOFT);
+}
+
 static int pl_poll(struct napi_struct *napi, int budget)
 {
 	struct pl_queue *q = container_of(napi, struct pl_queue, napi);
@@ -47,12 +74,8 @@ static int pl_poll(struct napi_struct *napi, int budget)
 
 	trace_pl_poll_begin(q->priv->dev, q->index, budget);
 	tx_done = pl_tx_clean(q, budget);
-	if (budget) {
+	if (budget)
 		done = pl_rx_poll(q, budget);
-		/* Nothing posted, so no RX event will come: poll again. */
-		if (pl_rx_starved(q))
-			done = budget;
-	}
 
 	u64_stats_update_begin(&q->rx_stats.syncp);
 	u64_stats_inc(&q->rx_stats.c[PL_RX_POLLS]);
@@ -64,8 +87,11 @@ static int pl_poll(struct napi_struct *napi, int budget)
 	 * NIC and fire as soon as it is unmasked: that is the re-check that
 	 * closes the race with napi_complete_done().
 	 */
-	if (done < budget && napi_complete_done(napi, done))
+	if (done < budget && napi_complete_done(napi, done)) {
+		if (budget)
+			pl_rx_retry_later(q);
 		pl_writel(q->priv, PLHW_Q(q->index) + PLHW_IRQ_MASK, 0);
+	}
 	return done;
 }
 
@@ -84,6 +110,21 @@ void pl_write_coalesce(struct pl_priv *priv)
 	}
 }
 
+/*
+ * Let a live queue's NAPI run again after napi_disable().  The vector may
+ * have fired meanwhile: the NIC masked it, and the handler's
+ * napi_schedule() was a no-op.  A poll now completes and unmasks it, and
+ * what the NIC latched meanwhile fires then.
+ */
+static void pl_napi_resume(struct napi_struct *napi)
+{
+	napi_enable(napi);
+	/* from process context: the softirq runs at local_bh_enable() */
+	local_bh_disable();
+	napi_schedule(napi);
+	local_bh_enable();
+}
+
 /* Free staged rings [0, @n) that were not installed. */
 static void pl_rings_free(struct pl_priv *priv, struct pl_queue *next, u32 n)
 {
@@ -100,7 +141,7 @@ static void pl_rings_free(struct pl_priv *priv, struct pl_queue *next, u32 n)
 			napi_disable(&priv->queues[n].napi);
 		pl_rx_ring_free(&next[n]);
 		if (n < live)
-			napi_enable(&priv->queues[n].napi);
+			pl_napi_resume(&priv->queues[n].napi);
 	}
 	kfree(next);
 }
@@ -124,6 +165,12 @@ static struct pl_queue *pl_rings_alloc(struct pl_priv *priv, u32 n,
 	for (qi = 0; qi < n; qi++) {
 		next[qi].priv = priv;
 		next[qi].index = qi;
+		/* the ring_alloc_fail test knob (debugfs.c); under RTNL */
+		if (unlikely(atomic_read(&priv->fail_ring_alloc) == qi + 1)) {
+			atomic_set(&priv->fail_ring_alloc, 0);
+			err = -ENOMEM;
+			goto err_free_rings;
+		}
 		err = pl_rx_ring_alloc(&next[qi], &priv->queues[qi].napi, rx_len);
 		if (err)
 			goto err_free_rings;
@@ -160,6 +207,9 @@ static int pl_queue_up(struct pl_priv *priv, unsigned int qi)
 	int err;
 
 	netif_napi_add(priv->dev, &q->napi, pl_poll);
+	hrtimer_setup(&q->rx_retry, pl_rx_retry, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
+	q->rx_retry_ms = 0;
 	err = plhw_request_irq(priv->hw, qi, pl_queue_irq, q);
 	if (err)
 		goto err_napi_del;
@@ -187,6 +237,8 @@ static void pl_queue_down(struct pl_priv *priv, unsigned int qi)
 	plhw_free_irq(priv->hw, qi);
 	pl_queue_set_napi(priv->dev, qi, NULL);
 	napi_disable(&q->napi);
+	/* polls re-arm it: none runs now */
+	hrtimer_cancel(&q->rx_retry);
 	pl_tx_clean(q, 0);
 	pl_tx_drain(q);
 	pl_rx_discard(q);
@@ -655,6 +707,7 @@ static int pl_init(struct net_device *dev)
 		u64_stats_init(&q->txc_stats.syncp);
 		u64_stats_init(&q->irq_stats.syncp);
 	}
+	pl_debugfs_add(priv);
 	/* one queue to start with, like veth; ethtool -L adds more */
 	priv->max_queues = min3(pl_readl(priv, PLHW_REG_NUM_QUEUES),
 				dev->num_tx_queues, dev->num_rx_queues);

@@ -8,6 +8,7 @@
 #ifndef _PKTLIFE_H
 #define _PKTLIFE_H
 
+#include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 
@@ -21,6 +22,7 @@
 #define PL_MAX_MTU	9000
 
 #define PL_RING_DEFAULT	256
+#define PL_RX_RETRY_MAX_MS	128	/* a starved ring's longest wait */
 #define PL_TX_RING_MIN	64
 #define PL_RX_RING_MIN	16
 #define PL_RING_MAX	4096
@@ -178,6 +180,9 @@ struct pl_queue {
 	u32 rx_ntc;
 	u32 rx_ntu;
 	struct page_pool *pp;
+	/* a starved ring (no page posted) is refilled later, backing off */
+	struct hrtimer rx_retry;
+	u32 rx_retry_ms;		/* the last wait, 0: not starved */
 
 	struct plhw_tx_desc *tx_ring;
 	struct pl_tx_buf *tx_bufs;
@@ -221,6 +226,10 @@ struct pl_coalesce {
  * @tx_timeouts: TX queues the watchdog found stuck
  * @stat_lock: one reader at a time of the NIC's 64-bit counters, whose HI
  *	half is latched by reading LO (ethtool -S and ndo_get_stats64 race)
+ * @fail_rx_alloc: test knob (debugfs rx_alloc_fail): RX page allocations
+ *	still to fail
+ * @fail_ring_alloc: test knob (debugfs ring_alloc_fail): the queue (1..)
+ *	at which the next allocation of rings fails, 0 for none
  * @ts_tx: hardware TX timestamps on (SIOCSHWTSTAMP); written under RTNL
  * @ts_rx: hardware RX timestamps on
  * @queues: the queues
@@ -242,6 +251,8 @@ struct pl_priv {
 	struct work_struct reset_work;
 	atomic64_t tx_timeouts;
 	spinlock_t stat_lock;		/* a LO read and its HI latch */
+	atomic_t fail_rx_alloc;
+	atomic_t fail_ring_alloc;
 	bool ts_tx;
 	bool ts_rx;
 	unsigned long l3c_used;		/* L3 counter rules in use, RTNL */
@@ -274,6 +285,9 @@ static inline u64 pl_read_hw_stat(struct pl_priv *priv, unsigned int n)
 	spin_unlock_irqrestore(&priv->stat_lock, flags);
 	return (u64)hi << 32 | lo;
 }
+
+/* debugfs.c */
+void pl_debugfs_add(struct pl_priv *priv);
 
 /* link.c */
 int pl_link_register(void);

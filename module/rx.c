@@ -108,6 +108,14 @@ void pl_rx_ring_free(struct pl_queue *q)
 	q->rx_len = 0;
 }
 
+/* A page for the ring; the rx_alloc_fail knob (debugfs.c) fails the next N. */
+static struct page *pl_rx_page_alloc(struct pl_queue *q)
+{
+	if (unlikely(atomic_add_unless(&q->priv->fail_rx_alloc, -1, 0)))
+		return NULL;
+	return page_pool_dev_alloc_pages(q->pp);
+}
+
 /* Post every free buffer, allocating pages where they were given away. */
 static void pl_rx_refill(struct pl_queue *q)
 {
@@ -122,7 +130,7 @@ static void pl_rx_refill(struct pl_queue *q)
 		dma_addr_t dma;
 
 		if (!buf->page) {
-			buf->page = page_pool_dev_alloc_pages(q->pp);
+			buf->page = pl_rx_page_alloc(q);
 			if (!buf->page) {
 				failed++;
 				break;

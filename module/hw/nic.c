@@ -616,6 +616,11 @@ const char *plhw_name(struct plhw_port *hw)
 	return dev_name(&hw->pdev->dev);
 }
 
+struct dentry *plhw_debugfs_dir(struct plhw_port *hw)
+{
+	return hw->debugfs;
+}
+
 /* --- ports and pairs ----------------------------------------------------- */
 
 static void plhw_port_free(struct plhw_port *port)

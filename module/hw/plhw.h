@@ -266,6 +266,12 @@ void plhw_writel(struct plhw_port *hw, u32 reg, u32 val);
 struct device *plhw_dma_dev(struct plhw_port *hw);
 const char *plhw_name(struct plhw_port *hw);
 
+/*
+ * The port's debugfs directory (pktlife/<name>/), where its driver may put
+ * test knobs of its own, as netdevsim does; removed with the port.
+ */
+struct dentry *plhw_debugfs_dir(struct plhw_port *hw);
+
 /* MSI-X: attach and detach a handler; the vector starts masked. */
 int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
 		     plhw_irq_handler_t handler, void *data);
