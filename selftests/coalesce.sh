@@ -22,7 +22,9 @@
 #              TX events fire pla's vector fewer than K/4 times (a timer
 #              holds them), at least once
 #   throttle   rx-usecs 500 alone, FLOOD datagrams from two senders at
-#              once: plb's vector fires at most once per 500 us, events
+#              once into a ring with room for all (4096: a late timer must
+#              not make the NIC miss frames, whose events would then be
+#              missing too): plb's vector fires at most once per 500 us, events
 #              latched while a poll kept it masked included -- every gap
 #              between two of its RX interrupts (pl_hw_irq, trace clock
 #              mono, the NIC's clock) is at least 500 us, and the
@@ -223,8 +225,9 @@ irq_gaps()
 
 RET=0
 ip netns exec "$NSA" ethtool -C pla tx-usecs 0 tx-frames 0 &&
-	ip netns exec "$NSB" ethtool -C plb rx-usecs $THR_US rx-frames 0 tx-usecs $THR_US tx-frames 0
-check_err $? "ethtool -C"
+	ip netns exec "$NSB" ethtool -C plb rx-usecs $THR_US rx-frames 0 tx-usecs $THR_US tx-frames 0 &&
+	ip netns exec "$NSB" ethtool -G plb rx 4096
+check_err $? "ethtool -C, -G"
 pl_ftrace_start TRACE pl_hw_irq
 check_err $? "no tracefs instance for pktlife:pl_hw_irq"
 oneway $FLOOD 2

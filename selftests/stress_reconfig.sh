@@ -116,6 +116,19 @@ rings()
 }
 rings_cycle=${#RINGS[@]}
 
+# What a stall leaves to read: both ends' non-zero counters (tx_timeouts,
+# stops and wakes, interrupts, misses) and the kernel log's tail.
+stall_report()
+{
+	local end
+
+	for end in "$NSA/pla" "$NSB/plb"; do
+		ktap_info "${end#*/}: $(ip netns exec "${end%/*}" ethtool -S "${end#*/}" |
+			awk '$2 ~ /^[0-9]+$/ && $2 != 0 { printf "%s%s", sep, $1 $2; sep = " " }')"
+	done
+	dmesg | tail -20 | while IFS= read -r line; do ktap_info "dmesg: $line"; done
+}
+
 # churn NAME WHAT FN [MS]: FN 0, FN 1, ... (PASSES times FN's cycle,
 # NAME_cycle changes), each followed by the wait (MS, default RESUME_MS)
 # for both streams, then by NAME_verify I where there is one
@@ -136,6 +149,7 @@ churn()
 		if ! pl_traffic_back "$bound" "$t0"; then
 			pl_traffic_wait 10000 "$t0"
 			check_err 1 "$name: change $n: a stream stalled for more than $bound ms (back after: TCP $PL_TCP_MS ms, UDP $PL_UDP_MS ms)"
+			stall_report
 			break
 		fi
 		if declare -F "${name}_verify" >/dev/null && ! "${name}_verify" $n; then
