@@ -47,28 +47,33 @@ enable()
 	defer sh -c "echo 0 >$PL_NC/$1/enabled"
 }
 
+# device_target NAME DEV IP PEER_IP: DEV (created by the caller), IP on it,
+# up, and netconsole target NAME on it, not enabled yet; checked
+device_target()
+{
+	defer ip link del "$2"
+	ip addr add "$3/24" dev "$2" && ip link set "$2" up
+	check_err $? "$2 up with $3"
+	target "$1" "$2" "$3" "$4"
+	check_err $? "netconsole target on $2"
+}
+
 RET=0
 # loaded here without its default dummy0, and unloaded at the end
 lsmod | grep -q '^dummy ' ||
 	{ modprobe dummy numdummies=0 && defer modprobe -r dummy; }
-ip link add "$DUDEV" type dummy &&
-	defer ip link del "$DUDEV" &&
-	ip addr add 10.0.71.1/24 dev "$DUDEV" && ip link set "$DUDEV" up
+ip link add "$DUDEV" type dummy
 check_err $? "dummy $DUDEV"
-target du$$ "$DUDEV" 10.0.71.1 10.0.71.2
-check_err $? "netconsole target on $DUDEV"
+device_target du$$ "$DUDEV" 10.0.71.1 10.0.71.2
 enable du$$
 check_err $? "enabling netconsole on $DUDEV: $NC_ERR"
 check_eq "$(cat "$PL_NC/du$$/enabled")" 1 "$DUDEV target enabled"
 log_test "netconsole: a dummy device in the same place takes a target"
 
 RET=0
-ip link add "$PLDEV" type pktlife peer name "$PLDEV"b netns "$PEER" &&
-	defer ip link del "$PLDEV" &&
-	ip addr add 10.0.70.1/24 dev "$PLDEV" && ip link set "$PLDEV" up
+ip link add "$PLDEV" type pktlife peer name "$PLDEV"b netns "$PEER"
 check_err $? "pktlife $PLDEV"
-target pl$$ "$PLDEV" 10.0.70.1 10.0.70.2
-check_err $? "netconsole target on $PLDEV"
+device_target pl$$ "$PLDEV" 10.0.70.1 10.0.70.2
 enable pl$$
 check_fail $? "netconsole enabled on $PLDEV"
 ktap_info "enabling on $PLDEV: ${NC_ERR:-no error}"

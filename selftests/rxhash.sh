@@ -47,6 +47,22 @@ for sport in (4001, 4002):
     s.close()
 '
 
+# plb_skbs NAME: the pl_rx_skb events of $TMPD/NAME.all on plb to
+# $TMPD/NAME: frames pla sent (its port in their id's top byte; the
+# ifindex alone could be pla's too, in the other netns)
+plb_skbs()
+{
+	local line f
+
+	: >"$TMPD/$1"
+	while read -r line; do
+		f=${line#* frame=}
+		f=${f%% *}
+		[ $((f >> 24)) -eq "$port_a" ] && echo "$line" >>"$TMPD/$1"
+	done < <(grep "pl_rx_skb: " "$TMPD/$1.all")
+	return 0
+}
+
 # one round of traffic, its pl_rx_skb events on plb to $TMPD/$1
 round()
 {
@@ -56,15 +72,7 @@ round()
 	ip netns exec "$SND" python3 -c "$SEND_PY" $IP_RCV $N || return 1
 	ip netns exec "$SND" ping -q -c $N -i 0.05 $IP_RCV >/dev/null || return 1
 	pl_ftrace_stop "$ftr" "$TMPD/$1.all"
-	# plb's skbs: frames pla sent (its port in their id's top byte; the
-	# ifindex alone could be pla's too, in the other netns)
-	: >"$TMPD/$1"
-	while read -r line; do
-		f=${line#* frame=}
-		f=${f%% *}
-		[ $((f >> 24)) -eq "$port_a" ] && echo "$line" >>"$TMPD/$1"
-	done < <(grep "pl_rx_skb: " "$TMPD/$1.all")
-	return 0
+	plb_skbs "$1"
 }
 
 # hashes LEN L4 FILE: the distinct "hash l4_hash" of the skbs of length LEN
@@ -160,7 +168,7 @@ done
 # (TAGS VLAN tags of 4 bytes each stay in front of the IP header)
 vectors()
 {
-	local name=$1 tags=$2 v dst src dport sport l3 l4 ftr= line f
+	local name=$1 tags=$2 v dst src dport sport l3 l4 ftr=
 	shift 2
 
 	pl_ftrace_start ftr pl_rx_skb || { check_err 1 "ftrace"; return; }
@@ -172,12 +180,7 @@ vectors()
 			check_err 1 "ping $src -> $dst"
 	done
 	pl_ftrace_stop "$ftr" "$TMPD/$name.all"
-	: >"$TMPD/$name"
-	while read -r line; do
-		f=${line#* frame=}
-		f=${f%% *}
-		[ $((f >> 24)) -eq "$port_a" ] && echo "$line" >>"$TMPD/$name"
-	done < <(grep "pl_rx_skb: " "$TMPD/$name.all")
+	plb_skbs "$name"
 	for v in "$@"; do
 		read -r dst src dport sport l3 l4 <<<"$v"
 		grep -q " len=$((60 + 4 * tags)) .* hash=$l4 l4_hash=1" "$TMPD/$name"
