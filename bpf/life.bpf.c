@@ -53,9 +53,15 @@ const volatile __u16 targ_dport = 0;
 const volatile __u16 targ_port = 0;
 const volatile __u32 trace_sample = 0;	/* 0: no trace; N: 1 in N */
 
+/*
+ * Preallocated: a journey begins on one CPU (the poll's) and often ends on
+ * another (the reader's), and on 6.1 the allocator of a map that is not
+ * preallocated ran out of elements on the first while the second's cache
+ * filled (lost_map under a UDP flood); a preallocated map takes a free
+ * element from any CPU, and costs no allocation per skb.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, LIFE_MAX_ITEMS);
 	__type(key, struct life_key);
 	__type(value, struct life_item);
@@ -69,11 +75,17 @@ struct {
 } frames SEC(".maps");
 
 /* departure time per frame id, a cache: losing one only loses a wire stage */
+struct depart {
+	__u64 t;		/* the NIC's departure timestamp */
+	__u32 cpu;		/* where the NIC sent it */
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LIFE_MAX_FRAMES);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct depart);
 } departs SEC(".maps");
 
 /* the last 16 interrupts per (port, vector) */
@@ -82,6 +94,7 @@ struct irq_ring {
 	__u32 gen;
 	__u32 pad;
 	__u64 t[IRQ_RING];
+	__u16 cpu[IRQ_RING];	/* where the NIC fired it */
 };
 
 struct {
@@ -98,11 +111,17 @@ struct poll_key {
 	__u32 pad;
 };
 
+struct poll_begin {
+	__u64 t;
+	__u32 cpu;
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct poll_key);
-	__type(value, __u64);
+	__type(value, struct poll_begin);
 } polls SEC(".maps");
 
 /* per NIC port: 0 not known yet, 1 its device is wanted, 2 it is not */
@@ -481,12 +500,18 @@ static __always_inline void item_del(__u64 skb, __u32 kind)
 }
 
 /* a filter said no to SKB: remember it, count it once */
-static __always_inline void reject(struct sk_buff *skb, __u32 kind, __u32 w)
+/* No later hook of KIND's path starts a journey for SKB. */
+static __always_inline void no_journey(struct sk_buff *skb, __u32 kind)
 {
 	struct life_key key = { .addr = (__u64)skb, .kind = kind };
 	__u64 head = (__u64)BPF_CORE_READ(skb, head);
 
 	bpf_map_update_elem(&rejected, &key, &head, BPF_ANY);
+}
+
+static __always_inline void reject(struct sk_buff *skb, __u32 kind, __u32 w)
+{
+	no_journey(skb, kind);
 	acct_add(kind, LA_FILTERED, w);
 }
 
@@ -535,8 +560,13 @@ item_new(__u64 skb, __u32 dir, __u64 t0, __u64 t, __u32 w)
 	if (!zero)
 		return NULL;
 	if (bpf_map_update_elem(&items, &key, zero, BPF_ANY)) {
+		/*
+		 * No room: started and lost, once -- the next hook must not
+		 * start it again.
+		 */
 		acct_add(dir, LA_STARTED, w);
 		acct_add(dir, LA_LOST_MAP, w);
+		no_journey((struct sk_buff *)skb, dir);
 		return NULL;
 	}
 	it = bpf_map_lookup_elem(&items, &key);
@@ -558,7 +588,7 @@ item_new(__u64 skb, __u32 dir, __u64 t0, __u64 t, __u32 w)
 
 /* RX: stage S ends now for group GI only. */
 static __always_inline void group_stage(struct life_item *it, __u32 gi,
-					__u32 s, __u64 now)
+					__u32 s, __u64 now, __u32 cpu)
 {
 	struct life_group *g;
 
@@ -567,8 +597,10 @@ static __always_inline void group_stage(struct life_item *it, __u32 gi,
 	g = &it->g[bound_group(gi)];
 	hist_add(s, now > g->t_prev ? now - g->t_prev : 0, g->w);
 	g->t_prev = max64(g->t_prev, now);
-	if (gi == 0 && s < LS_MAX)
+	if (gi == 0 && s < LS_MAX) {
 		it->ts[s] = g->t_prev;
+		it->cpu[s] = cpu;
+	}
 	it->t_last = now;
 }
 
@@ -586,7 +618,7 @@ struct loop_ctx {
 	__u32 s;
 	__u32 first;
 	__u32 nframes;
-	__u32 pad;
+	__u32 cpu;
 };
 
 static long stage_cb(__u32 i, void *data)
@@ -595,14 +627,16 @@ static long stage_cb(__u32 i, void *data)
 
 	if (i >= c->it->ngroups)
 		return 1;
-	group_stage(c->it, i, c->s, c->now);
+	group_stage(c->it, i, c->s, c->now, c->cpu);
 	return 0;
 }
 
 /* RX: stage S ends now for every group (each from its own last time). */
 static __always_inline void rx_stage(struct life_item *it, __u32 s, __u64 now)
 {
-	struct loop_ctx c = { .it = it, .s = s, .now = now };
+	struct loop_ctx c = {
+		.it = it, .s = s, .now = now, .cpu = bpf_get_smp_processor_id(),
+	};
 
 	if (it->last != LS_MAX && s <= it->last)
 		return;		/* a point seen twice, or out of order */
@@ -623,8 +657,10 @@ static __always_inline void emit(struct life_item *it, __u64 skb, __u32 end,
 		acct_add(it->dir, LA_TRACE_LOST, 1);
 		return;
 	}
-	for (i = 0; i < LS_MAX; i++)
+	for (i = 0; i < LS_MAX; i++) {
 		e->ts[i] = it->ts[i];
+		e->cpu[i] = it->cpu[i];
+	}
 	e->t0 = it->g[0].t0;
 	e->flow = it->flow;
 	e->skb = skb;
@@ -636,6 +672,7 @@ static __always_inline void emit(struct life_item *it, __u64 skb, __u32 end,
 	e->end = end;
 	e->flags = it->flags;
 	__builtin_memset(e->pad, 0, sizeof(e->pad));
+	__builtin_memset(e->pad2, 0, sizeof(e->pad2));
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -671,7 +708,9 @@ static __always_inline void rx_complete(struct life_item *it, __u64 skb,
 
 static __always_inline int on_wire_tx(__u32 frame_id, __u64 depart)
 {
-	bpf_map_update_elem(&departs, &frame_id, &depart, BPF_ANY);
+	struct depart d = { .t = depart, .cpu = bpf_get_smp_processor_id() };
+
+	bpf_map_update_elem(&departs, &frame_id, &d, BPF_ANY);
 	return 0;
 }
 
@@ -681,7 +720,7 @@ static __always_inline int on_rx_write(__u32 port, __u16 queue, __u32 id,
 	struct life_frame f = {};
 	struct irq_ring *r;
 	__u32 key = port << 8 | queue;
-	__u64 *depart;
+	struct depart *depart;
 	__u8 *state;
 
 	if (!dir_wanted(LIFE_RX))
@@ -695,10 +734,11 @@ static __always_inline int on_rx_write(__u32 port, __u16 queue, __u32 id,
 		return 0;
 	}
 	f.t_write = bpf_ktime_get_ns();
+	f.cpu = bpf_get_smp_processor_id();
 	f.arrive = arrive;
 	depart = bpf_map_lookup_elem(&departs, &id);
 	if (depart)
-		f.depart = *depart;
+		f.depart = depart->t;
 	r = bpf_map_lookup_elem(&irqs, &key);
 	if (r)
 		f.irq_gen = r->gen;
@@ -729,6 +769,7 @@ static __always_inline int on_hw_irq(__u32 port, __u16 vec)
 	 */
 	gen = r->gen + 1;
 	r->t[gen & (IRQ_RING - 1)] = bpf_ktime_get_ns();
+	r->cpu[gen & (IRQ_RING - 1)] = bpf_get_smp_processor_id();
 	r->gen = gen;
 	return 0;
 }
@@ -736,9 +777,11 @@ static __always_inline int on_hw_irq(__u32 port, __u16 vec)
 static __always_inline int on_poll_begin(struct net_device *dev, __u16 queue)
 {
 	struct poll_key key = { .dev = (__u64)dev, .queue = queue };
-	__u64 now = bpf_ktime_get_ns();
+	struct poll_begin b = {
+		.t = bpf_ktime_get_ns(), .cpu = bpf_get_smp_processor_id(),
+	};
 
-	bpf_map_update_elem(&polls, &key, &now, BPF_ANY);
+	bpf_map_update_elem(&polls, &key, &b, BPF_ANY);
 	return 0;
 }
 
@@ -750,8 +793,10 @@ static __always_inline int on_rx_skb(struct net_device *dev,
 				     struct sk_buff *skb, __u16 queue,
 				     __u32 id)
 {
-	__u64 now = bpf_ktime_get_ns(), p, t_irq = 0, t_poll = 0, *tp;
+	__u64 now = bpf_ktime_get_ns(), p, t_irq = 0, t_poll = 0;
+	__u32 cpu = bpf_get_smp_processor_id(), irq_cpu = 0, poll_cpu = cpu;
 	struct life_flow flow = {};
+	struct poll_begin *pb;
 	struct life_frame *f;
 	struct life_item *it;
 	struct irq_ring *r;
@@ -790,14 +835,20 @@ static __always_inline int on_rx_skb(struct net_device *dev,
 	r = bpf_map_lookup_elem(&irqs, &key);
 	if (r) {
 		gen = r->gen;
-		if (gen != f->irq_gen && gen - (f->irq_gen + 1) < IRQ_RING)
+		if (gen != f->irq_gen && gen - (f->irq_gen + 1) < IRQ_RING) {
 			t_irq = r->t[(f->irq_gen + 1) & (IRQ_RING - 1)];
+			irq_cpu = r->cpu[(f->irq_gen + 1) & (IRQ_RING - 1)];
+		}
 	}
 	pkey.dev = (__u64)dev;
 	pkey.queue = queue;
 	pkey.pad = 0;
-	tp = bpf_map_lookup_elem(&polls, &pkey);
-	t_poll = tp ? *tp : now;
+	pb = bpf_map_lookup_elem(&polls, &pkey);
+	t_poll = now;
+	if (pb) {
+		t_poll = pb->t;
+		poll_cpu = pb->cpu;
+	}
 	/* an interrupt after this poll began did not start it */
 	if (t_irq > t_poll)
 		t_irq = 0;
@@ -813,14 +864,14 @@ static __always_inline int on_rx_skb(struct net_device *dev,
 	it->ifindex = BPF_CORE_READ(dev, ifindex);
 	it->frame_id = id;
 	if (f->depart)
-		group_stage(it, 0, LS_RX_WIRE, f->arrive);
+		group_stage(it, 0, LS_RX_WIRE, f->arrive, f->cpu);
 	else
 		acct_add(LIFE_RX, LA_NO_DEPART, 1);
 	/* group_stage() never goes back in time: later stages clamp */
 	if (t_irq)
-		group_stage(it, 0, LS_RX_IRQ, t_irq);
-	group_stage(it, 0, LS_RX_NAPI, t_poll);
-	group_stage(it, 0, LS_RX_DRV, now);
+		group_stage(it, 0, LS_RX_IRQ, t_irq, irq_cpu);
+	group_stage(it, 0, LS_RX_NAPI, t_poll, poll_cpu);
+	group_stage(it, 0, LS_RX_DRV, now, cpu);
 	it->last = LS_RX_DRV;
 	bpf_map_delete_elem(&frames, &id);
 	return 0;
@@ -842,7 +893,8 @@ static __always_inline int on_rx_gro(__u64 skb, int result)
 		h->merged_skb = 0;
 		it = item_get(h->merged_head, LK_SKB_RX);
 		if (it)
-			group_stage(it, h->merged_group, LS_RX_GRO, now);
+			group_stage(it, h->merged_group, LS_RX_GRO, now,
+				    bpf_get_smp_processor_id());
 		return 0;
 	}
 	it = item_get((__u64)skb, LK_SKB_RX);
@@ -1084,8 +1136,10 @@ tx_new(__u64 skb, struct sock *sk, __u64 t0, __u64 t, __u32 last)
 	 * Else the journey starts here: no stage ends at its first point.
 	 */
 	it->last = last;
-	if (t0 != t && last < LS_MAX)
+	if (t0 != t && last < LS_MAX) {
 		it->ts[last] = t;
+		it->cpu[last] = bpf_get_smp_processor_id();
+	}
 	/* without an interface filter the netns check was all: counted now */
 	if (!targ_ifindex && sk) {
 		it->flags |= LIF_DEV_OK;
@@ -1283,6 +1337,7 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 	if (it) {
 		if (it->last == LS_MAX || s > it->last) {
 			it->ts[s] = now;
+			it->cpu[s] = bpf_get_smp_processor_id();
 			it->last = s;
 		}
 		it->t_last = now;
@@ -1306,6 +1361,7 @@ static __always_inline struct life_item *tx_point(struct sk_buff *skb,
 	if (t0) {
 		/* the sock stage ended here; tx.l4 does not exist for them */
 		it->ts[LS_TX_SOCK] = now;
+		it->cpu[LS_TX_SOCK] = bpf_get_smp_processor_id();
 		it->ts[LS_TX_L4] = 0;
 	}
 	return it;
@@ -1370,15 +1426,18 @@ static long frame_cb(__u32 i, void *data)
 	struct loop_ctx *c = data;
 	/* the port is in the top byte: only the sequence wraps */
 	__u32 id = (c->first & 0xff000000) | ((c->first + i) & 0xffffff);
-	__u64 *d, dep;
+	struct depart *d;
+	__u64 dep;
 
 	d = bpf_map_lookup_elem(&departs, &id);
-	dep = max64(d ? *d : c->last_depart, c->prev);
+	dep = max64(d ? d->t : c->last_depart, c->prev);
 	hist_add(LS_TX_NIC, dep - c->prev, 1);
 	hist_add(LS_TX_COMPL, c->now > dep ? c->now - dep : 0, 1);
 	if (i == 0) {
 		c->it->ts[LS_TX_NIC] = dep;
+		c->it->cpu[LS_TX_NIC] = d ? d->cpu : c->cpu;
 		c->it->ts[LS_TX_COMPL] = max64(c->now, dep);
+		c->it->cpu[LS_TX_COMPL] = c->cpu;
 	}
 	return 0;
 }
@@ -1412,6 +1471,7 @@ static __always_inline void tx_finish(struct life_item *it, __u64 skb,
 			.last_depart = last_depart,
 			.first = first_id,
 			.nframes = nframes,
+			.cpu = bpf_get_smp_processor_id(),
 		};
 
 		bpf_loop(nframes < 65536 ? nframes : 65536, frame_cb, &c, 0);
@@ -1456,8 +1516,10 @@ static __always_inline int on_dev_xmit(struct sk_buff *skb, int rc)
 		item_del((__u64)skb, LK_SKB_TX);
 		return 0;
 	}
-	if (it->last == LS_MAX || it->last < LS_TX_DRV)
+	if (it->last == LS_MAX || it->last < LS_TX_DRV) {
 		it->ts[LS_TX_DRV] = now;
+		it->cpu[LS_TX_DRV] = bpf_get_smp_processor_id();
+	}
 	tx_finish(it, (__u64)skb, now, it->gso_segs ? it->gso_segs : 1, 0, 0);
 	return 0;
 }

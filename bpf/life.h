@@ -162,6 +162,7 @@ struct life_item {
 	__u8 last;		/* last stage ended; LS_MAX: none yet */
 	__u8 flags;
 	__u8 pad;
+	__u16 cpu[LS_MAX];	/* the CPU of the point that ended each */
 	struct life_group g[LIFE_MAX_GROUPS];
 };
 
@@ -173,7 +174,8 @@ struct life_frame {
 	__u32 irq_gen;		/* the vector's interrupts before the write */
 	__u32 port;
 	__u16 queue;
-	__u16 pad[3];
+	__u16 cpu;		/* where the NIC wrote it */
+	__u16 pad[2];
 };
 
 /* How a traced journey ended. */
@@ -197,6 +199,8 @@ struct life_event {
 	__u8 end;		/* enum life_end */
 	__u8 flags;
 	__u8 pad[5];
+	__u16 cpu[LS_MAX];	/* the CPU of the point that ended each stage */
+	__u8 pad2[8 - (LS_MAX * 2) % 8];
 };
 
 #endif /* __PKTLIFE_LIFE_H */

@@ -9,8 +9,10 @@
 #ifndef _PKTLIFE_COMPAT_H
 #define _PKTLIFE_COMPAT_H
 
+#include <linux/dim.h>
 #include <linux/ethtool.h>
 #include <linux/hrtimer.h>
+#include <linux/irq.h>
 #include <linux/net_tstamp.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
@@ -22,6 +24,31 @@
 #include <net/page_pool/helpers.h>
 #else
 #include <net/page_pool.h>
+#endif
+
+/* The unaligned accessors moved to linux/ in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * An IRQ moves when its affinity is written if its chip can retarget it at
+ * any time, as the NIC model's can (irq.c): the default since 6.13, where
+ * chips that cannot say IRQCHIP_MOVE_DEFERRED.  Before, an IRQ not marked
+ * IRQ_MOVE_PCNTXT moved only at its next interrupt, from an irq_move_irq()
+ * in the chip's ack, which an MSI-X table entry has no need of.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void pl_irq_set_movable(unsigned int irq)
+{
+	irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
+}
+#else
+static inline void pl_irq_set_movable(unsigned int irq)
+{
+}
 #endif
 
 /*
@@ -312,6 +339,19 @@ static inline int pl_set_rxfh(struct net_device *dev, const u32 *indir,
 			      const u8 *key, const u8 hfunc)
 {
 	return pl_rxfh_set(dev, indir, key, hfunc, NULL);
+}
+#endif
+
+/* net_dim() takes its sample by reference since 6.14. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+static inline void pl_net_dim(struct dim *dim, const struct dim_sample *sample)
+{
+	net_dim(dim, *sample);
+}
+#else
+static inline void pl_net_dim(struct dim *dim, const struct dim_sample *sample)
+{
+	net_dim(dim, sample);
 }
 #endif
 

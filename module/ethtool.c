@@ -63,6 +63,10 @@ static const char * const pl_hw_names[PLHW_NUM_STATS] = {
 	[PLHW_STAT_WIRE_DELAYED]	= "hw_wire_delayed",
 	[PLHW_STAT_TX_STALLS]		= "hw_tx_stalls",
 	[PLHW_STAT_WIRE_TRUNCATED]	= "hw_wire_truncated",
+	[PLHW_STAT_RX_CRC_ERRORS]	= "hw_rx_crc_errors",
+	[PLHW_STAT_RX_RUNTS]		= "hw_rx_runts",
+	[PLHW_STAT_RX_FILTERED]		= "hw_rx_filtered",
+	[PLHW_STAT_RX_PB_OVERFLOWS]	= "hw_rx_pb_overflows",
 };
 
 #define PL_QUEUE_STATS	(PL_RX_NUM_STATS + PL_TX_NUM_STATS + \
@@ -211,7 +215,8 @@ static int pl_set_channels(struct net_device *dev, struct ethtool_channels *ch)
 }
 
 /* Interrupt moderation: the NIC holds a vector's RX (TX) events until
- * usecs have passed since the first or frames have gathered.
+ * usecs have passed since the first or frames have gathered.  With
+ * adaptive-rx, DIM picks each queue's RX values (dim.c).
  */
 static int pl_get_coalesce(struct net_device *dev,
 			   struct ethtool_coalesce *ec,
@@ -220,6 +225,7 @@ static int pl_get_coalesce(struct net_device *dev,
 {
 	struct pl_priv *priv = netdev_priv(dev);
 
+	ec->use_adaptive_rx_coalesce = priv->coal.adaptive_rx;
 	ec->rx_coalesce_usecs = priv->coal.rx_usecs;
 	ec->rx_max_coalesced_frames = priv->coal.rx_frames;
 	ec->tx_coalesce_usecs = priv->coal.tx_usecs;
@@ -234,6 +240,7 @@ static int pl_set_coalesce(struct net_device *dev,
 {
 	struct pl_priv *priv = netdev_priv(dev);
 	struct pl_coalesce coal = {
+		.adaptive_rx = ec->use_adaptive_rx_coalesce,
 		.rx_usecs = ec->rx_coalesce_usecs,
 		.rx_frames = ec->rx_max_coalesced_frames,
 		.tx_usecs = ec->tx_coalesce_usecs,
@@ -252,9 +259,41 @@ static int pl_set_coalesce(struct net_device *dev,
 				   __stringify(PLHW_MAX_IRQ_FRAMES));
 		return -ERANGE;
 	}
+	/* what DIM sets is not the user's: say so, rather than ignore it */
+	if (coal.adaptive_rx && priv->coal.adaptive_rx &&
+	    (coal.rx_usecs != priv->coal.rx_usecs ||
+	     coal.rx_frames != priv->coal.rx_frames)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "adaptive-rx picks rx-usecs and rx-frames: turn it off to set them");
+		return -EINVAL;
+	}
+	pl_adaptive_rx(priv, coal.adaptive_rx);
 	priv->coal = coal;
 	if (netif_running(dev))
 		pl_write_coalesce(priv);
+	return 0;
+}
+
+/* A queue's moderation as programmed: DIM's RX values under adaptive-rx. */
+static int pl_get_per_queue_coalesce(struct net_device *dev, u32 queue,
+				     struct ethtool_coalesce *ec)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+	u32 base = PLHW_Q(queue);
+
+	if (queue >= priv->num_queues)
+		return -EINVAL;
+	ec->use_adaptive_rx_coalesce = priv->coal.adaptive_rx;
+	if (!priv->up) {
+		ec->rx_coalesce_usecs = priv->coal.rx_usecs;
+		ec->rx_max_coalesced_frames = priv->coal.rx_frames;
+	} else {
+		ec->rx_coalesce_usecs = pl_readl(priv, base + PLHW_IRQ_RX_USECS);
+		ec->rx_max_coalesced_frames = pl_readl(priv, base +
+						       PLHW_IRQ_RX_FRAMES);
+	}
+	ec->tx_coalesce_usecs = priv->coal.tx_usecs;
+	ec->tx_max_coalesced_frames = priv->coal.tx_frames;
 	return 0;
 }
 
@@ -310,7 +349,8 @@ int pl_rxfh_set(struct net_device *dev, const u32 *indir, const u8 *key,
 
 const struct ethtool_ops pl_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
-				     ETHTOOL_COALESCE_MAX_FRAMES,
+				     ETHTOOL_COALESCE_MAX_FRAMES |
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
 	.get_drvinfo		= pl_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= pl_get_link_ksettings,
@@ -326,6 +366,7 @@ const struct ethtool_ops pl_ethtool_ops = {
 	.set_channels		= pl_set_channels,
 	.get_coalesce		= pl_get_coalesce,
 	.set_coalesce		= pl_set_coalesce,
+	.get_per_queue_coalesce	= pl_get_per_queue_coalesce,
 	PL_ETHTOOL_RX_RING_COUNT,
 	.get_rxfh_key_size	= pl_get_rxfh_key_size,
 	.get_rxfh_indir_size	= pl_get_rxfh_indir_size,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pktlife netdev: bringing the NIC up and down, its interrupts, the NAPI
- * poll and the ndo ops.  The datapath proper is in rx.c and tx.c.
+ * pktlife netdev: bringing the NIC up and down, the NAPI poll and the ndo
+ * ops.  The datapath proper is in rx.c and tx.c, the interrupts in irq.c.
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
@@ -10,35 +10,6 @@
 
 #include "pktlife.h"
 #include "trace.h"
-
-/* A queue's vector fired: the NIC masked it until we unmask it. */
-static void pl_queue_irq(void *data)
-{
-	struct pl_queue *q = data;
-	u32 cause;
-
-	cause = pl_readl(q->priv, PLHW_Q(q->index) + PLHW_IRQ_CAUSE);
-	u64_stats_update_begin(&q->irq_stats.syncp);
-	if (cause & PLHW_CAUSE_RX)
-		u64_stats_inc(&q->irq_stats.c[PL_IRQ_RX]);
-	if (cause & PLHW_CAUSE_TX)
-		u64_stats_inc(&q->irq_stats.c[PL_IRQ_TX]);
-	u64_stats_update_end(&q->irq_stats.syncp);
-	napi_schedule(&q->napi);
-}
-
-/* The link vector: carrier follows the NIC's link status. */
-static void pl_link_irq(void *data)
-{
-	struct pl_priv *priv = data;
-
-	pl_readl(priv, PLHW_REG_MISC_CAUSE);
-	if (pl_readl(priv, PLHW_REG_STATUS) & PLHW_STATUS_LINK)
-		netif_carrier_on(priv->dev);
-	else
-		netif_carrier_off(priv->dev);
-	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
-}
 
 /* A starved queue's retry timer: poll, which refills, again. */
 static enum hrtimer_restart pl_rx_retry(struct hrtimer *timer)
@@ -90,23 +61,54 @@ static int pl_poll(struct napi_struct *napi, int budget)
 	if (done < budget && napi_complete_done(napi, done)) {
 		if (budget)
 			pl_rx_retry_later(q);
+		/* pairs with pl_adaptive_rx() */
+		if (smp_load_acquire(&q->priv->coal.adaptive_rx))
+			pl_dim_sample(q);
 		pl_writel(q->priv, PLHW_Q(q->index) + PLHW_IRQ_MASK, 0);
 	}
 	return done;
 }
 
-/* Program ethtool -C into every queue's vector. */
+/* Program ethtool -C (or, for RX, DIM's choice) into every queue's vector. */
 void pl_write_coalesce(struct pl_priv *priv)
 {
 	unsigned int qi;
 
 	for (qi = 0; qi < priv->num_queues; qi++) {
-		u32 base = PLHW_Q(qi);
+		u32 base = PLHW_Q(qi), usecs = priv->coal.rx_usecs;
+		u32 frames = priv->coal.rx_frames;
 
-		pl_writel(priv, base + PLHW_IRQ_RX_USECS, priv->coal.rx_usecs);
-		pl_writel(priv, base + PLHW_IRQ_RX_FRAMES, priv->coal.rx_frames);
+		if (priv->coal.adaptive_rx)
+			pl_dim_moderation(&priv->queues[qi], &usecs, &frames);
+		pl_writel(priv, base + PLHW_IRQ_RX_USECS, usecs);
+		pl_writel(priv, base + PLHW_IRQ_RX_FRAMES, frames);
 		pl_writel(priv, base + PLHW_IRQ_TX_USECS, priv->coal.tx_usecs);
 		pl_writel(priv, base + PLHW_IRQ_TX_FRAMES, priv->coal.tx_frames);
+	}
+}
+
+/*
+ * Under RTNL: adaptive RX moderation on or off.  Off, no poll may sample
+ * any more and no DIM work run, before the static values are written.
+ */
+void pl_adaptive_rx(struct pl_priv *priv, bool on)
+{
+	unsigned int qi;
+
+	if (on == priv->coal.adaptive_rx)
+		return;
+	/* on: each queue starts afresh (off, its work was cancelled) */
+	if (on && priv->up)
+		for (qi = 0; qi < priv->num_queues; qi++)
+			pl_dim_init(&priv->queues[qi]);
+	/* the DIM state above before a poll sees it on */
+	smp_store_release(&priv->coal.adaptive_rx, on);
+	/* down, no queue polls and pl_queue_down() stopped DIM's work */
+	if (!on && priv->up) {
+		/* a poll that saw it on has ended, and with it its sample */
+		synchronize_net();
+		for (qi = 0; qi < priv->num_queues; qi++)
+			pl_dim_stop(&priv->queues[qi]);
 	}
 }
 
@@ -207,10 +209,11 @@ static int pl_queue_up(struct pl_priv *priv, unsigned int qi)
 	int err;
 
 	netif_napi_add(priv->dev, &q->napi, pl_poll);
+	pl_dim_init(q);
 	hrtimer_setup(&q->rx_retry, pl_rx_retry, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_REL_SOFT);
 	q->rx_retry_ms = 0;
-	err = plhw_request_irq(priv->hw, qi, pl_queue_irq, q);
+	err = pl_queue_irq_request(q);
 	if (err)
 		goto err_napi_del;
 	pl_tx_ring_start(q);
@@ -234,11 +237,12 @@ static void pl_queue_down(struct pl_priv *priv, unsigned int qi)
 	pl_writel(priv, PLHW_Q(qi) + PLHW_IRQ_MASK, 1);
 	pl_writel(priv, PLHW_Q(qi) + PLHW_TXQ_CTRL, 0);
 	pl_writel(priv, PLHW_Q(qi) + PLHW_RXQ_CTRL, 0);
-	plhw_free_irq(priv->hw, qi);
+	pl_queue_irq_free(q);
 	pl_queue_set_napi(priv->dev, qi, NULL);
 	napi_disable(&q->napi);
-	/* polls re-arm it: none runs now */
+	/* polls re-arm it and schedule DIM's work: none runs now */
 	hrtimer_cancel(&q->rx_retry);
+	pl_dim_stop(q);
 	pl_tx_clean(q, 0);
 	pl_tx_drain(q);
 	pl_rx_discard(q);
@@ -329,12 +333,14 @@ static int pl_up(struct pl_priv *priv)
 	unsigned int qi;
 	int err;
 
-	err = plhw_request_irq(priv->hw, PLHW_VEC_MISC, pl_link_irq, priv);
+	err = pl_link_irq_request(priv);
 	if (err)
 		goto err_free_rings;
 	err = pl_queues_up(priv);
 	if (err)
 		goto err_free_irq;
+	/* the rest of the filter: the core's ndo_set_rx_mode after open */
+	pl_mac_write_addr(priv);
 	pl_writel(priv, PLHW_REG_CTRL, pl_ctrl(priv->dev));
 	/* a link change latched while masked fires now */
 	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
@@ -344,7 +350,7 @@ static int pl_up(struct pl_priv *priv)
 	return 0;
 
 err_free_irq:
-	plhw_free_irq(priv->hw, PLHW_VEC_MISC);
+	pl_link_irq_free(priv);
 	return err;
 err_free_rings:
 	for (qi = 0; qi < priv->num_queues; qi++) {
@@ -359,7 +365,7 @@ static void pl_down(struct pl_priv *priv)
 	netif_tx_disable(priv->dev);
 	pl_writel(priv, PLHW_REG_MISC_MASK, 1);
 	pl_writel(priv, PLHW_REG_CTRL, 0);
-	plhw_free_irq(priv->hw, PLHW_VEC_MISC);
+	pl_link_irq_free(priv);
 	netif_carrier_off(priv->dev);
 	/* not up: a reconfiguration failed to bring the queues back */
 	if (priv->up)
@@ -535,6 +541,8 @@ static int pl_set_features(struct net_device *dev, netdev_features_t features)
 			ctrl |= PLHW_CTRL_RXCSUM;
 		pl_writel(priv, PLHW_REG_CTRL, ctrl);
 	}
+	if ((dev->features ^ features) & (NETIF_F_RXFCS | NETIF_F_RXALL))
+		pl_mac_set_features(priv, features);
 	return 0;
 }
 
@@ -581,8 +589,14 @@ static void pl_get_stats64(struct net_device *dev,
 		stats->tx_bytes += c.tx[PL_TX_BYTES];
 		stats->tx_dropped += c.tx[PL_TX_DROP_DMA_ERR];
 	}
-	stats->rx_errors = stats->rx_length_errors;
+	/* the MAC's: runts, CRC errors; missed frames and overflows of its
+	 * RX packet buffer
+	 */
+	stats->rx_length_errors += pl_read_hw_stat(priv, PLHW_STAT_RX_RUNTS);
+	stats->rx_crc_errors = pl_read_hw_stat(priv, PLHW_STAT_RX_CRC_ERRORS);
+	stats->rx_errors = stats->rx_length_errors + stats->rx_crc_errors;
 	stats->rx_missed_errors = pl_read_hw_stat(priv, PLHW_STAT_RX_MISSED);
+	stats->rx_fifo_errors = pl_read_hw_stat(priv, PLHW_STAT_RX_PB_OVERFLOWS);
 }
 
 /*
@@ -722,7 +736,18 @@ static int pl_init(struct net_device *dev)
 								 priv->num_queues);
 	priv->rx_ring_size = PL_RING_DEFAULT;
 	priv->tx_ring_size = PL_RING_DEFAULT;
-	/* zero: no moderation, an interrupt for every event */
+	/*
+	 * Moderation as NICs ship it: adaptive RX (DIM, from 8 us), its
+	 * static fallback, and TX completions gathered for 16 us or 32
+	 * frames (mlx5's defaults)
+	 */
+	priv->coal = (struct pl_coalesce){
+		.adaptive_rx = true,
+		.rx_usecs = PL_COAL_RX_USECS,
+		.rx_frames = PL_COAL_RX_FRAMES,
+		.tx_usecs = PL_COAL_TX_USECS,
+		.tx_frames = PL_COAL_TX_FRAMES,
+	};
 	priv->max_descs = pl_readl(priv, PLHW_REG_MAX_DESCS);
 	netif_set_tso_max_size(dev, pl_readl(priv, PLHW_REG_TSO_MAX));
 	netif_set_tso_max_segs(dev, pl_readl(priv, PLHW_REG_TSO_MAX_SEGS));
@@ -739,7 +764,8 @@ static const struct net_device_ops pl_netdev_ops = {
 	.ndo_set_features	= pl_set_features,
 	.ndo_get_stats64	= pl_get_stats64,
 	.ndo_get_iflink		= pl_get_iflink,
-	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_set_mac_address	= pl_set_mac_address,
+	.ndo_set_rx_mode	= pl_set_rx_mode,
 	PL_NDO_HWTSTAMP,
 	.ndo_validate_addr	= eth_validate_addr,
 };
@@ -766,13 +792,14 @@ void pl_netdev_setup(struct net_device *dev)
 
 	ether_setup(dev);
 	priv->dev = dev;
-	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_UNICAST_FLT;
 	/*
 	 * netpoll transmits with interrupts off, and the doorbell runs the
 	 * NIC's engines under spin_lock_bh(): no netconsole on this port.
 	 */
 	dev->priv_flags |= IFF_DISABLE_NETPOLL;
 	spin_lock_init(&priv->stat_lock);
+	spin_lock_init(&priv->mac_lock);
 
 	dev->netdev_ops = &pl_netdev_ops;
 	dev->ethtool_ops = &pl_ethtool_ops;
@@ -788,6 +815,8 @@ void pl_netdev_setup(struct net_device *dev)
 			   NETIF_F_HIGHDMA | NETIF_F_RXHASH;
 	dev->features = dev->hw_features;
 	dev->vlan_features = dev->hw_features;
+	/* the MAC's: off until asked for, as on any NIC */
+	dev->hw_features |= NETIF_F_RXFCS | NETIF_F_RXALL;
 
 	dev->min_mtu = PL_MIN_MTU;
 	dev->max_mtu = PL_MAX_MTU;

@@ -11,15 +11,14 @@
 
 #include "pktlife.h"
 
-/* The link mode and speed of each PLHW_SPEED_*. */
+/* The link mode of each PLHW_SPEED_* (its speed: plhw_speed_mbit()). */
 static const struct {
 	enum ethtool_link_mode_bit_indices mode;
-	u32 mbps;
 } pl_speeds[PLHW_NUM_SPEEDS] = {
-	[PLHW_SPEED_1G]		= { ETHTOOL_LINK_MODE_1000baseT_Full_BIT, SPEED_1000 },
-	[PLHW_SPEED_10G]	= { ETHTOOL_LINK_MODE_10000baseT_Full_BIT, SPEED_10000 },
-	[PLHW_SPEED_25G]	= { ETHTOOL_LINK_MODE_25000baseCR_Full_BIT, SPEED_25000 },
-	[PLHW_SPEED_100G]	= { ETHTOOL_LINK_MODE_100000baseCR4_Full_BIT, SPEED_100000 },
+	[PLHW_SPEED_1G]		= { ETHTOOL_LINK_MODE_1000baseT_Full_BIT },
+	[PLHW_SPEED_10G]	= { ETHTOOL_LINK_MODE_10000baseT_Full_BIT },
+	[PLHW_SPEED_25G]	= { ETHTOOL_LINK_MODE_25000baseCR_Full_BIT },
+	[PLHW_SPEED_100G]	= { ETHTOOL_LINK_MODE_100000baseCR4_Full_BIT },
 };
 
 /* Link modes of the PLHW_SPEED_* bits in @speeds into @modes. */
@@ -60,7 +59,7 @@ int pl_get_link_ksettings(struct net_device *dev,
 						      AUTONEG_DISABLE;
 	cmd->base.port = PORT_OTHER;
 	if (netif_running(dev) && (status & PLHW_PHY_LINK)) {
-		cmd->base.speed = pl_speeds[FIELD_GET(PLHW_PHY_SPEED, status)].mbps;
+		cmd->base.speed = plhw_speed_mbit(FIELD_GET(PLHW_PHY_SPEED, status));
 		cmd->base.duplex = DUPLEX_FULL;
 	} else {
 		cmd->base.speed = SPEED_UNKNOWN;
@@ -104,7 +103,7 @@ int pl_set_link_ksettings(struct net_device *dev,
 			return -EINVAL;
 		for (i = 0; i < PLHW_NUM_SPEEDS; i++)
 			if ((supported & BIT(i)) &&
-			    pl_speeds[i].mbps == cmd->base.speed)
+			    plhw_speed_mbit(i) == cmd->base.speed)
 				break;
 		if (i == PLHW_NUM_SPEEDS)
 			return -EINVAL;

@@ -8,6 +8,7 @@
 #ifndef _PKTLIFE_H
 #define _PKTLIFE_H
 
+#include <linux/dim.h>
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
@@ -196,10 +197,26 @@ struct pl_queue {
 	struct pl_tx_stats tx_stats;
 	struct pl_txc_stats txc_stats;
 	struct pl_irq_stats irq_stats;
+	char irq_name[IFNAMSIZ + 16];	/* "<dev>-rxtx-<n>", /proc/interrupts */
+
+	/* adaptive RX moderation (dim.c) */
+	struct dim dim;
+	u16 dim_irqs;			/* interrupts, as DIM counts events */
 };
 
-/* Interrupt moderation, as ethtool -C sets it; 0 frames: no frame limit. */
+/* Interrupt moderation out of the box (ethtool -C changes it). */
+#define PL_COAL_RX_USECS	8
+#define PL_COAL_RX_FRAMES	32
+#define PL_COAL_TX_USECS	16
+#define PL_COAL_TX_FRAMES	32
+
+/*
+ * Interrupt moderation, as ethtool -C sets it; 0 frames: no frame limit.
+ * With adaptive_rx, DIM picks each queue's RX values (dim.c) and rx_usecs,
+ * rx_frames wait for it to be turned off.
+ */
 struct pl_coalesce {
+	bool adaptive_rx;
 	u32 rx_usecs;
 	u32 rx_frames;
 	u32 tx_usecs;
@@ -232,6 +249,7 @@ struct pl_coalesce {
  *	at which the next allocation of rings fails, 0 for none
  * @ts_tx: hardware TX timestamps on (SIOCSHWTSTAMP); written under RTNL
  * @ts_rx: hardware RX timestamps on
+ * @link_irq_name: the link vector's name in /proc/interrupts
  * @queues: the queues
  */
 struct pl_priv {
@@ -256,6 +274,13 @@ struct pl_priv {
 	bool ts_tx;
 	bool ts_rx;
 	unsigned long l3c_used;		/* L3 counter rules in use, RTNL */
+	/*
+	 * Serialises the MAC's filter and CTRL: ndo_set_rx_mode runs under
+	 * the address lists' lock, ndo_set_features under RTNL only.
+	 */
+	spinlock_t mac_lock;
+	u32 mac_mode;			/* PLHW_MAC_UPE, _MPE; mac_lock */
+	char link_irq_name[IFNAMSIZ + 16];
 	struct pl_queue queues[PLHW_MAX_QUEUES];
 };
 
@@ -293,6 +318,12 @@ void pl_debugfs_add(struct pl_priv *priv);
 int pl_link_register(void);
 void pl_link_unregister(void);
 
+/* irq.c */
+int pl_queue_irq_request(struct pl_queue *q);
+void pl_queue_irq_free(struct pl_queue *q);
+int pl_link_irq_request(struct pl_priv *priv);
+void pl_link_irq_free(struct pl_priv *priv);
+
 /* netdev.c */
 void pl_netdev_setup(struct net_device *dev);
 bool pl_netdev_is_ours(const struct net_device *dev);
@@ -300,7 +331,21 @@ void pl_queue_counters(struct pl_queue *q, struct pl_queue_counters *c);
 int pl_reconfigure(struct pl_priv *priv, u32 num_queues, u32 rx_ring_size,
 		   u32 tx_ring_size);
 void pl_write_coalesce(struct pl_priv *priv);
+void pl_adaptive_rx(struct pl_priv *priv, bool on);
+
+/* dim.c */
+void pl_dim_init(struct pl_queue *q);
+void pl_dim_stop(struct pl_queue *q);
+void pl_dim_moderation(const struct pl_queue *q, u32 *usecs, u32 *frames);
+void pl_dim_sample(struct pl_queue *q);
+void pl_dim_work(struct work_struct *work);
 void pl_write_rss(struct pl_priv *priv);
+
+/* mac.c */
+void pl_set_rx_mode(struct net_device *dev);
+void pl_mac_set_features(struct pl_priv *priv, netdev_features_t features);
+void pl_mac_write_addr(struct pl_priv *priv);
+int pl_set_mac_address(struct net_device *dev, void *p);
 
 /* l3stats.c */
 int pl_l3stats_init(void);

@@ -323,6 +323,9 @@ int pl_rx_poll(struct pl_queue *q, int budget)
 
 	/* A frame may carry one VLAN tag on top of the MTU. */
 	max_len = READ_ONCE(dev->mtu) + ETH_HLEN + VLAN_HLEN;
+	/* rx-fcs: the MAC left the FCS at the end */
+	if (dev->features & NETIF_F_RXFCS)
+		max_len += ETH_FCS_LEN;
 
 	while (done < budget) {
 		u32 i = q->rx_ntc, n, k, len = 0;

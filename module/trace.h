@@ -59,6 +59,33 @@ TRACE_EVENT(pl_poll_end,
 		  __entry->rx_done, __entry->tx_done)
 );
 
+/*
+ * Adaptive RX moderation (dim.c): DIM chose profile @profile of its table
+ * for a queue, and the driver programs its usecs and frames.
+ */
+TRACE_EVENT(pl_dim,
+	TP_PROTO(const struct net_device *dev, u16 queue, u8 profile,
+		 u32 usecs, u32 frames),
+	TP_ARGS(dev, queue, profile, usecs, frames),
+	TP_STRUCT__entry(
+		__field(int, ifindex)
+		__field(u16, queue)
+		__field(u8, profile)
+		__field(u32, usecs)
+		__field(u32, frames)
+	),
+	TP_fast_assign(
+		__entry->ifindex = dev->ifindex;
+		__entry->queue = queue;
+		__entry->profile = profile;
+		__entry->usecs = usecs;
+		__entry->frames = frames;
+	),
+	TP_printk("ifindex=%d queue=%u profile=%u usecs=%u frames=%u",
+		  __entry->ifindex, __entry->queue, __entry->profile,
+		  __entry->usecs, __entry->frames)
+);
+
 /* An skb built from the RX ring, before GRO. */
 TRACE_EVENT(pl_rx_skb,
 	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,

@@ -148,108 +148,53 @@ static void pl_tx_ring_doorbell(struct pl_queue *q)
 	pl_writel(q->priv, PLHW_Q(q->index) + PLHW_TXQ_TAIL, q->tx_ntu);
 }
 
-netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
+/*
+ * No room for the frame: the stop at the end of pl_start_xmit() should
+ * have prevented this.  Frames of an xmit_more batch may wait for this
+ * one's doorbell: ring it, or they stay unsent (and the queue stopped)
+ * until the watchdog resets the NIC.
+ */
+static netdev_tx_t pl_tx_busy(struct pl_queue *q, struct netdev_queue *txq)
 {
-	struct pl_priv *priv = netdev_priv(dev);
-	struct pl_queue *q = &priv->queues[skb_get_queue_mapping(skb)];
-	struct netdev_queue *txq = netdev_get_tx_queue(dev, q->index);
+	netif_tx_stop_queue(txq);
+	u64_stats_update_begin(&q->tx_stats.syncp);
+	u64_stats_inc(&q->tx_stats.c[PL_TX_BUSY]);
+	u64_stats_update_end(&q->tx_stats.syncp);
+	if (q->tx_unrung)
+		pl_tx_ring_doorbell(q);
+	return NETDEV_TX_BUSY;
+}
+
+/*
+ * Map @skb's head and frags for DMA into descriptors from tx_ntu on, one
+ * each.  Return: the index of the last, or -ENOMEM with none left mapped.
+ */
+static int pl_tx_map(struct pl_queue *q, struct sk_buff *skb)
+{
+	struct device *dmadev = q->priv->dmadev;
 	u32 nr_frags = skb_shinfo(skb)->nr_frags, mask = q->tx_len - 1;
-	u32 first = q->tx_ntu, i = first, f, bytes, len = skb->len;
-	struct plhw_tx_desc *fd = &q->tx_ring[first];
-	bool tso = false, csum = false, ring;
-	u16 cmd = 0;
+	u32 first = q->tx_ntu, i = first, f;
 	dma_addr_t dma;
 
-	trace_pl_xmit(dev, skb, q->index, nr_frags + 1);
-	if (unlikely(pl_tx_free(q) < nr_frags + 1)) {
-		/* the stop below should have prevented this */
-		netif_tx_stop_queue(txq);
-		u64_stats_update_begin(&q->tx_stats.syncp);
-		u64_stats_inc(&q->tx_stats.c[PL_TX_BUSY]);
-		u64_stats_update_end(&q->tx_stats.syncp);
-		/*
-		 * Frames of an xmit_more batch may wait for this one's
-		 * doorbell: ring it, or they stay unsent (and the queue
-		 * stopped) until the watchdog resets the NIC.
-		 */
-		if (q->tx_unrung)
-			pl_tx_ring_doorbell(q);
-		return NETDEV_TX_BUSY;
-	}
-
-	dma = dma_map_single(priv->dmadev, skb->data, skb_headlen(skb),
+	dma = dma_map_single(dmadev, skb->data, skb_headlen(skb),
 			     DMA_TO_DEVICE);
-	if (dma_mapping_error(priv->dmadev, dma))
-		goto err_drop;
-	pl_tx_desc(fd, &q->tx_bufs[i], dma, skb_headlen(skb), false);
+	if (dma_mapping_error(dmadev, dma))
+		return -ENOMEM;
+	pl_tx_desc(&q->tx_ring[first], &q->tx_bufs[first], dma,
+		   skb_headlen(skb), false);
 
 	for (f = 0; f < nr_frags; f++) {
 		const skb_frag_t *frag = &skb_shinfo(skb)->frags[f];
 
 		i = (i + 1) & mask;
-		dma = skb_frag_dma_map(priv->dmadev, frag, 0,
-				       skb_frag_size(frag), DMA_TO_DEVICE);
-		if (dma_mapping_error(priv->dmadev, dma))
+		dma = skb_frag_dma_map(dmadev, frag, 0, skb_frag_size(frag),
+				       DMA_TO_DEVICE);
+		if (dma_mapping_error(dmadev, dma))
 			goto err_unmap;
 		pl_tx_desc(&q->tx_ring[i], &q->tx_bufs[i], dma,
 			   skb_frag_size(frag), true);
 	}
-
-	bytes = len;
-	if (skb_is_gso(skb)) {
-		u32 hdr_len = skb_tcp_all_headers(skb);
-
-		tso = true;
-		cmd |= PLHW_TXD_TSO | PLHW_TXD_CSUM;
-		fd->mss = cpu_to_le16(skb_shinfo(skb)->gso_size);
-		fd->hdr_len = hdr_len;
-		/* each segment carries the headers again */
-		bytes += (skb_shinfo(skb)->gso_segs - 1) * hdr_len;
-	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
-		csum = true;
-		cmd |= PLHW_TXD_CSUM;
-		fd->csum_start = cpu_to_le16(skb_checksum_start_offset(skb));
-		fd->csum_offset = cpu_to_le16(skb->csum_offset);
-	}
-	fd->cmd = cpu_to_le16(cmd);
-	q->tx_ring[i].cmd |= cpu_to_le16(PLHW_TXD_EOP);
-	q->tx_bufs[first].skb = skb;
-	q->tx_bufs[first].eop = i;
-	q->tx_bufs[first].bytes = bytes;
-	q->tx_bufs[first].xmit_ns = trace_pl_tx_complete_enabled() ?
-				    ktime_get_ns() : 0;
-	q->tx_bufs[first].hwtstamp = pl_tx_hwtstamp_request(q, skb);
-
-	skb_tx_timestamp(skb);
-	/* Publish the buffers before the index that covers them; pairs
-	 * with smp_rmb() in pl_tx_clean().  Once the doorbell rings, NAPI
-	 * may complete and free the skb.
-	 */
-	smp_wmb();
-	WRITE_ONCE(q->tx_ntu, (i + 1) & mask);
-
-	u64_stats_update_begin(&q->tx_stats.syncp);
-	u64_stats_inc(&q->tx_stats.c[PL_TX_PACKETS]);
-	u64_stats_add(&q->tx_stats.c[PL_TX_BYTES], len);
-	if (tso)
-		u64_stats_inc(&q->tx_stats.c[PL_TX_TSO_SKBS]);
-	if (csum)
-		u64_stats_inc(&q->tx_stats.c[PL_TX_CSUM_PARTIAL]);
-	if (!netif_txq_maybe_stop(txq, pl_tx_free(q), PL_TX_STOP_THRS,
-				  PL_TX_WAKE_THRS))
-		u64_stats_inc(&q->tx_stats.c[PL_TX_STOPS]);
-	q->tx_unrung++;
-	/* A stopped queue rings too: nothing else would send what waits. */
-	ring = __netdev_tx_sent_queue(txq, bytes, netdev_xmit_more());
-	if (ring)
-		u64_stats_inc(&q->tx_stats.c[PL_TX_DOORBELLS]);
-	u64_stats_update_end(&q->tx_stats.syncp);
-	/* Before the doorbell: after it the NIC may send and NAPI free it. */
-	trace_pl_tx_posted(dev, skb, q->index, first, ((i - first) & mask) + 1,
-			   ring);
-	if (ring)
-		pl_tx_ring_doorbell(q);
-	return NETDEV_TX_OK;
+	return i;
 
 err_unmap:
 	while (i != first) {
@@ -257,6 +202,107 @@ err_unmap:
 		i = (i - 1) & mask;
 	}
 	pl_tx_unmap(q, &q->tx_bufs[first]);
+	return -ENOMEM;
+}
+
+/*
+ * What @skb asks of the NIC's offload engines, in its first descriptor
+ * @fd: TSO (which implies the checksum) or a checksum.  Return: the
+ * command bits; *@bytes the bytes on the wire BQL counts (each TSO segment
+ * carries the headers again).
+ */
+static u16 pl_tx_offload(struct plhw_tx_desc *fd, struct sk_buff *skb,
+			 u32 *bytes)
+{
+	*bytes = skb->len;
+	if (skb_is_gso(skb)) {
+		u32 hdr_len = skb_tcp_all_headers(skb);
+
+		fd->mss = cpu_to_le16(skb_shinfo(skb)->gso_size);
+		fd->hdr_len = hdr_len;
+		*bytes += (skb_shinfo(skb)->gso_segs - 1) * hdr_len;
+		return PLHW_TXD_TSO | PLHW_TXD_CSUM;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		fd->csum_start = cpu_to_le16(skb_checksum_start_offset(skb));
+		fd->csum_offset = cpu_to_le16(skb->csum_offset);
+		return PLHW_TXD_CSUM;
+	}
+	return 0;
+}
+
+/*
+ * Count the frame posted, stop the queue if the next one may not fit, and
+ * tell BQL.  Return: whether to ring the doorbell now (no more coming, or
+ * the queue stopped: a stopped queue rings too, nothing else would send
+ * what waits).
+ */
+static bool pl_tx_account(struct pl_queue *q, struct netdev_queue *txq,
+			  u32 len, u32 bytes, u16 cmd)
+{
+	bool ring;
+
+	u64_stats_update_begin(&q->tx_stats.syncp);
+	u64_stats_inc(&q->tx_stats.c[PL_TX_PACKETS]);
+	u64_stats_add(&q->tx_stats.c[PL_TX_BYTES], len);
+	if (cmd & PLHW_TXD_TSO)
+		u64_stats_inc(&q->tx_stats.c[PL_TX_TSO_SKBS]);
+	else if (cmd & PLHW_TXD_CSUM)
+		u64_stats_inc(&q->tx_stats.c[PL_TX_CSUM_PARTIAL]);
+	if (!netif_txq_maybe_stop(txq, pl_tx_free(q), PL_TX_STOP_THRS,
+				  PL_TX_WAKE_THRS))
+		u64_stats_inc(&q->tx_stats.c[PL_TX_STOPS]);
+	q->tx_unrung++;
+	ring = __netdev_tx_sent_queue(txq, bytes, netdev_xmit_more());
+	if (ring)
+		u64_stats_inc(&q->tx_stats.c[PL_TX_DOORBELLS]);
+	u64_stats_update_end(&q->tx_stats.syncp);
+	return ring;
+}
+
+netdev_tx_t pl_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct pl_priv *priv = netdev_priv(dev);
+	struct pl_queue *q = &priv->queues[skb_get_queue_mapping(skb)];
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q->index);
+	u32 nr_frags = skb_shinfo(skb)->nr_frags, mask = q->tx_len - 1;
+	u32 first = q->tx_ntu, len = skb->len, bytes;
+	struct plhw_tx_desc *fd = &q->tx_ring[first];
+	struct pl_tx_buf *fb = &q->tx_bufs[first];
+	bool ring;
+	int last;
+	u16 cmd;
+
+	trace_pl_xmit(dev, skb, q->index, nr_frags + 1);
+	if (unlikely(pl_tx_free(q) < nr_frags + 1))
+		return pl_tx_busy(q, txq);
+	last = pl_tx_map(q, skb);
+	if (last < 0)
+		goto err_drop;
+	cmd = pl_tx_offload(fd, skb, &bytes);
+	fd->cmd = cpu_to_le16(cmd);
+	q->tx_ring[last].cmd |= cpu_to_le16(PLHW_TXD_EOP);
+	fb->skb = skb;
+	fb->eop = last;
+	fb->bytes = bytes;
+	fb->xmit_ns = trace_pl_tx_complete_enabled() ? ktime_get_ns() : 0;
+	fb->hwtstamp = pl_tx_hwtstamp_request(q, skb);
+
+	skb_tx_timestamp(skb);
+	/* Publish the buffers before the index that covers them; pairs
+	 * with smp_rmb() in pl_tx_clean().  Once the doorbell rings, NAPI
+	 * may complete and free the skb.
+	 */
+	smp_wmb();
+	WRITE_ONCE(q->tx_ntu, (last + 1) & mask);
+	ring = pl_tx_account(q, txq, len, bytes, cmd);
+	/* Before the doorbell: after it the NIC may send and NAPI free it. */
+	trace_pl_tx_posted(dev, skb, q->index, first,
+			   ((last - first) & mask) + 1, ring);
+	if (ring)
+		pl_tx_ring_doorbell(q);
+	return NETDEV_TX_OK;
+
 err_drop:
 	u64_stats_update_begin(&q->tx_stats.syncp);
 	u64_stats_inc(&q->tx_stats.c[PL_TX_DROP_DMA_ERR]);

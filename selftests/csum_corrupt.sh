@@ -1,13 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# A frame corrupted on the wire is caught by checksums: the sender's
+# A frame corrupted on the wire is caught by checksums too: the sender's
 # debugfs knob "corrupt" flips one payload bit of its next frame after the
-# TX checksum engine ran. The receiving NIC reports the frame bad, the
-# driver hands it up without CHECKSUM_UNNECESSARY, and the stack finds the
-# bad checksum itself and drops it: a UDP datagram never reaches its
-# socket (Udp InCsumErrors), a TCP segment is retransmitted and the stream
-# still arrives intact (Tcp InCsumErrors). A quiet pair (no IPv6, pinned
-# neighbours) makes the corrupted frame the only one in each count.
+# TX checksum engine and the MAC's FCS. The receiving MAC finds the FCS
+# wrong (hw_rx_crc_errors) and, with rx-all on (store bad frames, as a
+# capture host sets it), keeps the frame. The receiving NIC's checksum
+# engine reports it bad, the driver hands it up without
+# CHECKSUM_UNNECESSARY, and the stack finds the bad checksum itself and
+# drops it: a UDP datagram never reaches its socket (Udp InCsumErrors), a
+# TCP segment is retransmitted and the stream still arrives intact (Tcp
+# InCsumErrors). A quiet pair (no IPv6, pinned neighbours) makes the
+# corrupted frame the only one in each count. (Without rx-all the MAC
+# drops it: faults.sh.)
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -18,6 +22,7 @@ setup_ns NSA NSB
 IPA=10.0.8.1
 IPB=10.0.8.2
 pl_pair_quiet "$NSA" pla $IPA "$NSB" plb $IPB || exit $KSFT_FAIL
+pl_set_features "$NSB" plb rx-all on || exit $KSFT_FAIL
 
 tmp=$(mktemp -d)
 defer rm -rf "$tmp"
@@ -91,6 +96,7 @@ pl_info_deltas "plb (receiver)" B0 B1 '^(rx0_|hw_)'
 check_eq "$(cat "$corrupt" 2>&1)" 0 "corrupt after one frame"
 check_delta A0 A1 hw_tx_frames eq 1 "pla"
 check_delta A0 A1 hw_wire_corrupted eq 1 "pla"
+check_delta B0 B1 hw_rx_crc_errors eq 1 "plb"
 check_delta B0 B1 hw_rx_frames eq 1 "plb"
 check_delta B0 B1 hw_rx_csum_bad eq 1 "plb"
 check_delta B0 B1 hw_rx_csum_good eq 0 "plb"
@@ -164,6 +170,7 @@ pl_info_deltas "pla (sender)" A0 A1 '^(hw_wire|hw_tx_frames|hw_tx_csum|tx0_csum)
 pl_info_deltas "plb (receiver)" B0 B1 '^(rx0_csum|hw_rx_csum|hw_rx_frames)'
 check_eq "$(cat "$corrupt" 2>&1)" 0 "corrupt after the transfer"
 check_delta A0 A1 hw_wire_corrupted eq 1 "pla"
+check_delta B0 B1 hw_rx_crc_errors eq 1 "plb"
 check_delta B0 B1 hw_rx_csum_bad eq 1 "plb"
 check_delta B0 B1 rx0_csum_bad eq 1 "plb"
 check_eq "$(($(pl_snmp "$NSB" Tcp InCsumErrors) - tcsum0))" 1 "receiver Tcp InCsumErrors delta"
@@ -181,6 +188,7 @@ pl_snap A1 "$NSA" pla
 pl_snap B1 "$NSB" plb
 check_eq "$(sha256sum <"$tmp/tcp.rx2" | cut -d' ' -f1)" "$(sha256sum <"$tmp/tcp.tx" | cut -d' ' -f1)" "sha256"
 check_delta A0 A1 hw_wire_corrupted eq 0 "pla"
+check_delta B0 B1 hw_rx_crc_errors eq 0 "plb"
 check_delta B0 B1 hw_rx_csum_bad eq 0 "plb"
 check_delta B0 B1 rx0_csum_bad eq 0 "plb"
 check_delta B0 B1 hw_rx_csum_good gt 0 "plb"

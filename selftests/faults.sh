@@ -3,9 +3,11 @@
 # Wire faults (debugfs knobs of the sending port), each producing exactly
 # what its counter says:
 #   drop_ppm     datagrams received = sent - hw_wire_lost
-#   corrupt_ppm  plb's NIC flags every corrupted frame (rx0_csum_bad), UDP
-#                drops them as checksum errors (UdpInCsumErrors), the rest
-#                arrive: received = sent - hw_wire_corrupted
+#   corrupt_ppm  plb's MAC finds each corrupted frame's FCS wrong and drops
+#                it: rx_crc_errors (ip -s link, hw_rx_crc_errors) =
+#                hw_wire_corrupted, none reaches the stack (no bad
+#                checksum, UdpInCsumErrors unchanged), received = sent -
+#                hw_wire_corrupted
 #   dup_ppm      received = sent + hw_wire_duplicated (UDP keeps copies)
 #   reorder_ppm  datagrams arriving after a later one = hw_wire_reordered
 #   jitter_us    with hardware stamps, datagrams whose RX - TX stamp is
@@ -209,6 +211,7 @@ log_test "drop_ppm: $lost of $N frames lost, the receiver got exactly the rest"
 
 RET=0
 in_csum0=$(pl_snmp "$NSB" Udp InCsumErrors)
+crc0=$(pl_ip_stat "$NSB" plb rx crc_errors)
 knob corrupt_ppm $PPM
 udp_round corrupt
 check_err $? "UDP round with corruption"
@@ -216,10 +219,13 @@ knob corrupt_ppm 0
 read -r got late <"$tmp/corrupt"
 bad=$(pl_delta A0 A1 hw_wire_corrupted)
 check_num "$bad" gt 0 "hw_wire_corrupted"
-check_delta B0 B1 rx0_csum_bad eq "$bad" "plb"
-check_eq $(($(pl_snmp "$NSB" Udp InCsumErrors) - in_csum0)) "$bad" "plb UdpInCsumErrors delta"
+check_delta B0 B1 hw_rx_crc_errors eq "$bad" "plb"
+check_num $(($(pl_ip_stat "$NSB" plb rx crc_errors) - crc0)) eq "$bad" "plb rx crc_errors (ip -s link)"
+check_delta B0 B1 hw_rx_frames eq $((N - bad)) "plb"
+check_delta B0 B1 rx0_csum_bad eq 0 "plb"
+check_eq $(($(pl_snmp "$NSB" Udp InCsumErrors) - in_csum0)) 0 "plb UdpInCsumErrors delta"
 check_eq "$got" $((N - bad)) "datagrams received = $N - hw_wire_corrupted"
-log_test "corrupt_ppm: $bad of $N frames corrupted, each caught by the NIC and UDP"
+log_test "corrupt_ppm: $bad of $N frames corrupted, each a CRC error of plb's MAC, none reaching the stack"
 
 RET=0
 knob dup_ppm $PPM
@@ -256,6 +262,8 @@ ip netns exec "$NSA" "$tmp/hwtstamp_test" set pla on >/dev/null &&
 check_err $? "hardware timestamps on"
 knob latency_us $LAT_US
 knob jitter_us $JIT_US
+# a datagram of 64 bytes: 14 + 20 + 8 + 64 on the wire
+WIRE_NS=$(pl_wire_time "$NSA" pla 106) || exit $KSFT_FAIL
 pl_snap A0 "$NSA" pla
 ip netns exec "$NSB" "$tmp/hwtstamp_test" recv $PORT 100 >"$tmp/jit.rx" &
 rx=$!
@@ -268,7 +276,7 @@ pl_snap A1 "$NSA" pla
 knob jitter_us 0
 knob latency_us 0
 join -j 2 <(sort -k2,2 "$tmp/jit.tx") <(sort -k2,2 "$tmp/jit.rx") | sort -n >"$tmp/jit"
-read -r n over beyond <<<"$(awk -v lat=$((LAT_US * 1000)) -v jit=$((JIT_US * 1000)) '
+read -r n over beyond <<<"$(awk -v lat="$WIRE_NS" -v jit=$((JIT_US * 1000)) '
 	{ d = $7 - $4; n++; if (d > lat) o++; if (d < lat || d > lat + jit) b++ }
 	END { print n + 0, o + 0, b + 0 }' "$tmp/jit")"
 check_eq "$n" 100 "datagrams with both stamps"

@@ -105,11 +105,13 @@ ethtool_stat()
 }
 
 # pair_counters_agree NS_A A NS_B B [missed]: every frame one end's NIC put
-# on the wire the other's NIC received, and its driver passed up every
-# frame it received: frames and bytes, both ways.  None may have been
-# missed for want of RX buffers unless "missed" is given: traffic at full
-# rate overflows an RX ring, as on real hardware, and those frames count
-# as received-or-missed (their bytes are then not compared).
+# on the wire the other's NIC received (or its MAC filtered: MLD reports
+# to groups nobody joined), and its driver passed up every frame it
+# received: frames and bytes (when none was filtered), both ways.  No
+# runt, no CRC error, and none missed for want of RX buffers unless
+# "missed" is given: traffic at full rate overflows an RX ring, as on real
+# hardware, and those frames count as received-or-missed (their bytes are
+# then not compared).
 # PL_COUNTERS_DIFF says what differed.
 pair_counters_agree()
 {
@@ -129,21 +131,30 @@ pl_stat_of() # "ethtool -S" output, counter name
 
 pl_counters_flow() # A STATS_A B STATS_B: what A sent, B got
 {
-	local txf txb rxf rxb missed pk by
+	local txf txb rxf rxb missed bad filtered pk by
 
 	txf=$(pl_stat_of "$2" hw_tx_frames)
 	txb=$(pl_stat_of "$2" hw_tx_bytes)
 	rxf=$(pl_stat_of "$4" hw_rx_frames)
 	rxb=$(pl_stat_of "$4" hw_rx_bytes)
 	missed=$(pl_stat_of "$4" hw_rx_missed)
+	# what the receiving MAC dropped: no runt or CRC error on a clean
+	# wire; frames for groups it did not join (IPv6's MLD reports) are
+	# filtered
+	bad=$(($(pl_stat_of "$4" hw_rx_runts) + $(pl_stat_of "$4" hw_rx_crc_errors)))
+	filtered=$(pl_stat_of "$4" hw_rx_filtered)
 	pk=$(pl_stat_of "$4" rx0_packets)
 	by=$(pl_stat_of "$4" rx0_bytes)
 	if [[ "$txf$txb$rxf$rxb$missed$pk$by" == *missing* ]]; then
 		PL_COUNTERS_DIFF="a counter is missing in ethtool -S"
 		return 1
 	fi
-	if [ "$txf" -ne $((rxf + missed)) ]; then
-		PL_COUNTERS_DIFF="$1 hw_tx_frames=$txf, $3 hw_rx_frames=$rxf + hw_rx_missed=$missed"
+	if [ "$txf" -ne $((rxf + missed + bad + filtered)) ]; then
+		PL_COUNTERS_DIFF="$1 hw_tx_frames=$txf, $3 hw_rx_frames=$rxf + hw_rx_missed=$missed + hw_rx_runts + hw_rx_crc_errors=$bad + hw_rx_filtered=$filtered"
+		return 1
+	fi
+	if [ "$bad" -ne 0 ]; then
+		PL_COUNTERS_DIFF="$3 hw_rx_runts + hw_rx_crc_errors=$bad on a clean wire"
 		return 1
 	fi
 	# a frame the NIC found no buffer for is a loss the test did not ask for
@@ -151,7 +162,7 @@ pl_counters_flow() # A STATS_A B STATS_B: what A sent, B got
 		PL_COUNTERS_DIFF="$3 hw_rx_missed=$missed: frames lost for want of RX buffers"
 		return 1
 	fi
-	if [ "$missed" -eq 0 ] && [ "$txb" -ne "$rxb" ]; then
+	if [ $((missed + filtered)) -eq 0 ] && [ "$txb" -ne "$rxb" ]; then
 		PL_COUNTERS_DIFF="$1 hw_tx_bytes=$txb, $3 hw_rx_bytes=$rxb"
 		return 1
 	fi
@@ -382,6 +393,63 @@ pl_dbg_dir()
 	echo "/sys/kernel/debug/pktlife/$bus"
 }
 
+# pl_coal NS DEV FIELD: one value of DEV's ethtool -c (rx-usecs, ...)
+pl_coal()
+{
+	ip netns exec "$1" ethtool -c "$2" | awk -v f="$3:" '$1 == f { print $2 }'
+}
+
+# pl_wire_ns LEN MBIT: the time a frame of LEN bytes (as in memory: no
+# FCS) takes on a wire of MBIT Mbit/s, as the model counts it (nic.rst,
+# "The wire"): padded to 60 bytes, with FCS, preamble, start delimiter and
+# inter-frame gap (24 bytes), in whole ns; 0 for MBIT 0 (no rate).
+pl_wire_ns()
+{
+	local len=$(($1 < 60 ? 60 : $1))
+
+	[ "$2" -eq 0 ] && { echo 0; return; }
+	echo $(((len + 24) * 8 * 1000 / $2))
+}
+
+# pl_link_mbit NS DEV: DEV's link speed in Mbit/s (ethtool); fails while
+# the link is down
+pl_link_mbit()
+{
+	local speed
+
+	speed=$(ip netns exec "$1" ethtool "$2" |
+		sed -n 's/^[[:space:]]*Speed: \([0-9]*\)Mb\/s$/\1/p')
+	[ -n "$speed" ] && echo "$speed"
+}
+
+# pl_link_is NS DEV MBIT: DEV's link is up at MBIT
+pl_link_is() { [ "$(pl_link_mbit "$1" "$2")" = "$3" ]; }
+
+# pl_wire_mbit NS DEV: the rate of the wire DEV sends on, Mbit/s: its
+# rate_mbit knob, or (0) the link's speed
+pl_wire_mbit()
+{
+	local dbg rate
+
+	dbg=$(pl_dbg_dir "$1" "$2") && rate=$(cat "$dbg/rate_mbit") || return 1
+	if [ "$rate" -eq 0 ]; then
+		pl_link_mbit "$1" "$2"
+	else
+		echo "$rate"
+	fi
+}
+
+# pl_wire_time NS DEV LEN: a frame of LEN bytes' time on the wire DEV sends
+# on, departure to arrival, in ns: the knob latency_us plus its bits' time
+# at the wire's rate (without jitter and reordering)
+pl_wire_time()
+{
+	local dbg mbit
+
+	dbg=$(pl_dbg_dir "$1" "$2") && mbit=$(pl_wire_mbit "$1" "$2") || return 1
+	echo $(($(cat "$dbg/latency_us") * 1000 + $(pl_wire_ns "$3" "$mbit")))
+}
+
 # pl_tcp_listening NS PORT / pl_udp_bound NS PORT
 pl_tcp_listening()
 {
@@ -462,6 +530,26 @@ pl_ftrace_stop()
 	grep -v '^#' "$1/trace" >"$2"
 }
 
+# pl_irq_cpu DEV [QUEUE]: the CPU on which DEV's queue QUEUE (default 0)
+# takes its interrupts: the effective affinity of its IRQ, named
+# <DEV>-rxtx-<QUEUE> in /proc/interrupts.  A sender pinned there has each
+# interrupt its frames raise taken (and the NAPI poll run) before it sends
+# the next batch, as on one CPU of a real host.
+pl_irq_cpu()
+{
+	local irq
+
+	irq=$(pl_irq_of "$1-rxtx-${2:-0}")
+	[ -n "$irq" ] && cat "/proc/irq/$irq/effective_affinity_list"
+}
+
+# pl_irq_of NAME: the number of the IRQ named NAME in /proc/interrupts
+# (<dev>-rxtx-<q>, <dev>-link)
+pl_irq_of()
+{
+	awk -v n="$1" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts
+}
+
 # pl_port_id NS DEV: the NIC port number of DEV, the "port=" of the
 # pktlife:pl_hw_* events (bus-info pktlife.N).
 pl_port_id()
@@ -477,7 +565,8 @@ pl_port_id()
 # slow in a VM kept busy by the traffic itself).
 
 # pl_traffic_start NS_SEND NS_RECV TCP_DST UDP_DST [traffic.py send options]:
-# receiver in NS_RECV, sender in NS_SEND; PL_TRAFFIC is the status file.
+# receiver in NS_RECV, sender in NS_SEND; PL_TRAFFIC is the receiver's
+# status file, PL_TRAFFIC.send the sender's.
 pl_traffic_start()
 {
 	local dir
@@ -489,7 +578,8 @@ pl_traffic_start()
 	# whatever CPU is left (all of it, unless paced)
 	ip netns exec "$2" nice -n 19 python3 "$PL_TOP/selftests/traffic.py" recv "$PL_TRAFFIC" &
 	PL_TRAFFIC_PIDS=($!)
-	ip netns exec "$1" nice -n 19 python3 "$PL_TOP/selftests/traffic.py" send "${@:3}" &
+	ip netns exec "$1" nice -n 19 python3 "$PL_TOP/selftests/traffic.py" send \
+		--status "$PL_TRAFFIC.send" "${@:3}" &
 	PL_TRAFFIC_PIDS+=($!)
 	defer pl_traffic_stop
 	exec {PL_NAPFD}<> <(:)
@@ -511,11 +601,21 @@ pl_nap()
 }
 
 # pl_traffic_read: TR_TCP (bytes), TR_UDP (datagrams), TR_TCP_LAST and
-# TR_UDP_LAST (us of the last good data), TR_BAD, TR_CONNS
+# TR_UDP_LAST (us of the last good data), TR_BAD, TR_CONNS (accepted)
 pl_traffic_read()
 {
 	[ -r "$PL_TRAFFIC" ] || return 1
 	read -r TR_TCP TR_UDP TR_TCP_LAST TR_UDP_LAST TR_BAD TR_CONNS <"$PL_TRAFFIC"
+}
+
+# pl_traffic_read_sender: how the sender's TCP connections went:
+# TS_CONNECTED, TS_TIMED_OUT (TCP_USER_TIMEOUT), TS_FAILED (a reset or a
+# send error), TS_CONNECT_FAILED, TS_LAST_ERROR (traffic.py)
+pl_traffic_read_sender()
+{
+	[ -r "$PL_TRAFFIC.send" ] || return 1
+	read -r TS_CONNECTED TS_TIMED_OUT TS_FAILED TS_CONNECT_FAILED TS_LAST_ERROR \
+		<"$PL_TRAFFIC.send"
 }
 
 # pl_traffic_wait MS [SINCE_US]: wait up to MS ms (stretched by

@@ -61,6 +61,11 @@ pl_life_spawn()
 	local _pl_var=$1 _pl_ns=$2 _pl_out=$3 _pl_err=$4 _pl_pid
 
 	shift 4
+	# emptied here, not by the background job's redirection: that runs
+	# when the child is scheduled, and until then a caller polling ERR
+	# would read what an earlier run left in it
+	: >"$_pl_out"
+	: >"$_pl_err"
 	ip netns exec "$_pl_ns" env "${PL_LIFE_ENV[@]}" "$PL_TOOL" "$@" \
 		>"$_pl_out" 2>"$_pl_err" &
 	_pl_pid=$!
@@ -249,7 +254,8 @@ pl_journeys()
 
 # check_journey JSON WHO [END [STAGES]]: stages in journey order, times
 # monotonic from t0, each delta the time since the stage before (the
-# first: since t0), the deltas adding up to total_ns; with END, how it
+# first: since t0), the deltas adding up to total_ns, each stage's cpu a
+# CPU of this host; with END, how it
 # ended ("completed", "dropped NO_SOCKET"...), with STAGES (a JSON array)
 # exactly these stages. Prints the stages for the record. One jq.
 check_journey()
@@ -261,6 +267,7 @@ check_journey()
 		return
 	fi
 	out=$(jq -r --argjson rx "$PL_LIFE_RX_ALL" --argjson tx "$PL_LIFE_TX_ALL" \
+		--argjson ncpu "$(nproc)" \
 		--arg want_end "${3:-}" --arg want "${4:-}" '
 		(if .dir == "rx" then $rx else $tx end) as $all
 		| [.stages[].stage] as $s
@@ -275,6 +282,8 @@ check_journey()
 		   then empty else "a delta is not the time since the stage before" end),
 		  (if ([.stages[].delta_ns] | add // 0) == .total_ns and .total_ns == $t[-1] - .t0_ns
 		   then empty else "the deltas do not add up to total_ns" end),
+		  (if [.stages[].cpu | type == "number" and . >= 0 and . < $ncpu] | all
+		   then empty else "a stage without a CPU of this host" end),
 		  (if $want_end == "" or $want_end == $e then empty else "end: got \($e), want \($want_end)" end),
 		  (if $want == "" or ($want | fromjson) == $s then empty
 		   else "stages: got \($s | tojson), want \($want)" end)' <<<"$j" 2>&1)
@@ -287,11 +296,11 @@ check_journey()
 	} <<<"$out"
 }
 
-# check_life_hop WHAT TX RX LATENCY_US: one frame between the two ends of
-# a pair, TX its journey out of one (trace --json), RX its journey into
-# the other: the frame's departure (TX's tx.nic) is RX's t0, and its
-# arrival (RX's rx.wire) the departure + the wire's latency. One clock
-# serves both ends. One jq.
+# check_life_hop WHAT TX RX WIRE_NS: one frame between the two ends of a
+# pair, TX its journey out of one (trace --json), RX its journey into the
+# other: the frame's departure (TX's tx.nic) is RX's t0, and its arrival
+# (RX's rx.wire) the departure + its time on the wire (pl_wire_time). One
+# clock serves both ends. One jq.
 check_life_hop()
 {
 	local out line
@@ -300,14 +309,14 @@ check_life_hop()
 		check_err 1 "$1: no journey out or in"
 		return
 	fi
-	out=$(jq -nr --argjson tx "$2" --argjson rx "$3" --argjson lat "$4" '
+	out=$(jq -nr --argjson tx "$2" --argjson rx "$3" --argjson wire "$4" '
 		([$tx.stages[] | select(.stage == "nic")][0].t_ns) as $dep
 		| ([$rx.stages[] | select(.stage == "wire")][0].t_ns) as $arr
 		| "departure \($dep), t0 \($rx.t0_ns), arrival \($arr)",
 		  (if $dep != null and $rx.t0_ns == $dep then empty
 		   else "t0 on the receiving end \($rx.t0_ns) vs. departure \($dep)" end),
-		  (if $dep != null and $arr == $dep + $lat * 1000 then empty
-		   else "arrival \($arr) vs. departure \($dep) + \($lat) us" end)' 2>&1)
+		  (if $dep != null and $arr == $dep + $wire then empty
+		   else "arrival \($arr) vs. departure \($dep) + \($wire) ns" end)' 2>&1)
 	{
 		read -r line
 		ktap_info "$1: $line"

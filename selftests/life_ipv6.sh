@@ -26,7 +26,8 @@
 # ms back), so every frame arrives at an idle NAPI and raises an interrupt
 # of its own: rx.irq is in every RX journey. One clock serves both ends: a
 # frame's departure (tx.nic on one end) is its RX journey's t0 on the
-# other, and its arrival (rx.wire) that departure + the wire's latency.
+# other, and its arrival (rx.wire) that departure + its time on the wire
+# (latency and bits).
 #
 # tp_btf + fentry on both ends; the raw_tp + kprobe fallback
 # (PKTLIFE_FORCE_RAW_TP=1) on SND, whose journeys pass every IPv6 hook.
@@ -56,6 +57,11 @@ DBG=$(pl_dbg_dir "$SND" pla) || exit $KSFT_FAIL
 echo $LAT_REQ_US >"$DBG/latency_us"
 DBG=$(pl_dbg_dir "$RCV" plb) || exit $KSFT_FAIL
 echo $LAT_REP_US >"$DBG/latency_us"
+# on the wire: an echo request or reply, 14 + 40 + 8 + 56 bytes; the
+# datagram, 14 + 40 + 8 + 7 ("pktlife")
+W_REQ=$(pl_wire_time "$SND" pla 118) && W_REP=$(pl_wire_time "$RCV" plb 118) &&
+	W_DGRAM=$(pl_wire_time "$SND" pla 69) && W_BACK=$(pl_wire_time "$RCV" plb 69) ||
+	exit $KSFT_FAIL
 
 # echo PORT: read one datagram, send it back | send IP PORT: send one, read
 # the answer
@@ -168,11 +174,11 @@ for attach in tp_btf raw_tp; do
 	log_test "$attach: the same four journeys on RCV, every stage"
 
 	RET=0
-	check_life_hop "echo request" "${S[req_tx]}" "${R[req_rx]}" $LAT_REQ_US
-	check_life_hop "echo reply" "${R[rep_tx]}" "${S[rep_rx]}" $LAT_REP_US
-	check_life_hop datagram "${S[dgram_tx]}" "${R[dgram_rx]}" $LAT_REQ_US
-	check_life_hop "datagram back" "${R[back_tx]}" "${S[back_rx]}" $LAT_REP_US
-	log_test "$attach: departure on one end = start on the other, arrival = departure + latency"
+	check_life_hop "echo request" "${S[req_tx]}" "${R[req_rx]}" "$W_REQ"
+	check_life_hop "echo reply" "${R[rep_tx]}" "${S[rep_rx]}" "$W_REP"
+	check_life_hop datagram "${S[dgram_tx]}" "${R[dgram_rx]}" "$W_DGRAM"
+	check_life_hop "datagram back" "${R[back_tx]}" "${S[back_rx]}" "$W_BACK"
+	log_test "$attach: departure on one end = start on the other, arrival = departure + wire time"
 done
 
 ktap_finish

@@ -53,7 +53,7 @@ defer rm -rf "$TMPD"
 setup_ns SND RCV || exit $KSFT_FAIL
 for i in 1 2; do
 	pl_pair_quiet "$SND" pla$i 10.0.5$i.1 "$RCV" plb$i 10.0.5$i.2 || exit $KSFT_FAIL
-	ip netns exec "$RCV" ethtool -C plb$i rx-usecs "${USECS[i]}" rx-frames 0 ||
+	ip netns exec "$RCV" ethtool -C plb$i adaptive-rx off rx-usecs "${USECS[i]}" rx-frames 0 ||
 		exit $KSFT_FAIL
 done
 

@@ -14,7 +14,8 @@
 #     thread_name metadata names it, in a process named "RX plb" / "TX plb";
 #   - its slices follow the stage order, each from the end of the stage
 #     before it (t0 for the first) to its own end, to the nanosecond;
-#   - its args carry the journey number, flow, frame id, frame count and
+#   - its args carry the journey number, flow, frame id, frame count, the
+#     stage's CPU (the JSON's) and
 #     end as the JSON line has them;
 #   - flow arrows join its slices: one "s" on the first, one "t" on each
 #     in between, one "f" on the last, id k, each at its slice's start.
@@ -97,7 +98,8 @@ for k, j in enumerate(journeys, 1):
             bad.append("journey %d %s: %s+%s us, stage %d..%d ns"
                        % (k, name, e["ts"], e["dur"], prev, s["t_ns"]))
         a = e["args"]
-        if (a["flow"], int(a["frame"], 16), a["frames"]) != (j["flow"], j["frame"], j["frames"]) \
+        if (a["flow"], int(a["frame"], 16), a["frames"], a["cpu"]) != \
+                (j["flow"], j["frame"], j["frames"], s["cpu"]) \
                 or not a["end"].startswith(j["end"]):
             bad.append("journey %d %s: args %s" % (k, name, a))
         prev = s["t_ns"]

@@ -18,9 +18,10 @@
 # which a raw socket does not have (its sock stage ends at ip_output()).
 #
 # One clock serves both ends: the request's tx.nic time (its departure
-# timestamp) on SND is the t0 of its RX journey on RCV, and with no latency
-# its arrival (rx.wire) is that same time. The same for the reply, whose
-# wire has 100 ms of latency: its rx.wire ends 100 ms after its departure.
+# timestamp) on SND is the t0 of its RX journey on RCV, and its arrival
+# (rx.wire) is its time on the wire later (the default 1 us latency and
+# its 98 bytes at the link's speed: pl_wire_time). The same for the reply,
+# whose wire has 100 ms of latency.
 #
 # Run with tp_btf + fentry, then with the raw_tp + kprobe fallback
 # (PKTLIFE_FORCE_RAW_TP=1; -v on SND's trace says which was used).
@@ -46,6 +47,9 @@ setup_ns SND RCV || exit $KSFT_FAIL
 pl_pair_quiet "$SND" pla $IP_SND "$RCV" plb $IP_RCV || exit $KSFT_FAIL
 DBG=$(pl_dbg_dir "$RCV" plb) || exit $KSFT_FAIL
 echo $LAT_REPLY_US >"$DBG/latency_us"
+# an echo request or reply: 14 + 20 + 8 + 56 bytes
+WIRE_REQ=$(pl_wire_time "$SND" pla 98) && WIRE_REPLY=$(pl_wire_time "$RCV" plb 98) ||
+	exit $KSFT_FAIL
 
 # Both attach methods at once, each with its own pair of tools: loading
 # takes long under TCG, and one ping serves all four.
@@ -120,9 +124,9 @@ for attach in tp_btf raw_tp; do
 	log_test "$attach: the echo request's RX and the reply's TX journeys on RCV"
 
 	RET=0
-	check_life_hop request "${S[tx]}" "${R[rx]}" 0
-	check_life_hop reply "${R[tx]}" "${S[rx]}" $LAT_REPLY_US
-	check_life_hop "reply (original)" "${R[tx]}" "${S[rx0]}" $LAT_REPLY_US
+	check_life_hop request "${S[tx]}" "${R[rx]}" "$WIRE_REQ"
+	check_life_hop reply "${R[tx]}" "${S[rx]}" "$WIRE_REPLY"
+	check_life_hop "reply (original)" "${R[tx]}" "${S[rx0]}" "$WIRE_REPLY"
 	log_test "$attach: departure on one end = start of the journey on the other"
 	# a journey not what it should be: what the tools counted (trace -v)
 	if [ "$KTAP_FAILED" -gt "$failed" ]; then

@@ -8,10 +8,11 @@
 # port SPORT0 + i, with the sending port's wire latency 1000 us for the
 # first 10, 2000 us for the next 8 and 4000 us for the last 2 (set while
 # the pair is idle: each frame's arrival is its departure + the latency it
-# left with); a reader on RCV reads them all. So rx.wire has a known
-# distribution: p50 in 1000's histogram slot, p90 in 2000's, p99 in
-# 4000's, max 4000 us exactly (a percentile is the middle of the slot the
-# rank falls in, capped by the maximum; the rank is p x count, rounded).
+# left with + its bits' time at the link's speed, BITS_NS); a reader on
+# RCV reads them all. So rx.wire has a known distribution: p50 in 1000's
+# histogram slot, p90 in 2000's, p99 in 4000's, max 4000 us + BITS_NS
+# exactly (a percentile is the middle of the slot the rank falls in,
+# capped by the maximum; the rank is p x count, rounded).
 # Three tools in RCV, -D rx -p udp --dport PORT:
 #   stat --svg FILE  the final table: RX started = completed = 20, nothing
 #       ended, dropped, lost or in flight; a row per RX stage that measured
@@ -33,7 +34,9 @@
 #       frame ID x1  completed", then its stages in journey order (every RX
 #       stage, irq aside), the wire's AT and DELTA its datagram's latency,
 #       each AT the sum of the DELTAs up to it (within the printed digits),
-#       and the total the last stage's AT.
+#       each CPU a CPU of this host, that of every stage from napi to l4
+#       the one plb's interrupt lands on (its poll and the stack's receive
+#       run there), and the total the last stage's AT.
 source "$(dirname "$0")/lib.sh"
 
 IP_SND=10.0.78.1
@@ -130,10 +133,10 @@ import xml.etree.ElementTree as ET
 
 RX = ["wire", "irq", "napi", "drv", "gro", "backlog", "netif", "ip", "local", "l4", "sockq"]
 M, N = int(os.environ["NDGRAM"]), int(os.environ["SAMPLE"])
-LAT = []            # ns, per datagram
+LAT = []            # ns, per datagram: latency and bits' time
 for b in os.environ["BATCHES"].split():
     us, n = map(int, b.split(":"))
-    LAT += [us * 1000] * n
+    LAT += [us * 1000 + int(os.environ["BITS_NS"])] * n
 bad = []
 
 def fmt(ns):
@@ -269,11 +272,12 @@ def blocks(out, ip_snd, ip_rcv, port, port_id, sport0):
             bad.append("%s: %r" % (who, b[0]))
         if fr >> 24 != int(port_id):
             bad.append("%s: frame %#x, not of port %s" % (who, fr, port_id))
-        if b[1] != "  %-8s %12s %12s" % ("STAGE", "AT", "DELTA"):
+        if b[1] != "  %-8s %12s %12s %4s" % ("STAGE", "AT", "DELTA", "CPU"):
             bad.append("%s: %r" % (who, b[1]))
         rows = [l.split() for l in b[2:-1]]
         for l, f in zip(b[2:-1], rows):
-            if len(f) != 3 or l != "  %-8s %12s %12s" % tuple(f):
+            if len(f) != 4 or l != "  %-8s %12s %12s %4s" % tuple(f) or \
+               not f[3].isdigit() or int(f[3]) >= os.cpu_count():
                 bad.append("%s: row %r" % (who, l))
                 rows = []
                 break
@@ -297,6 +301,8 @@ def check_sample(out, err, *flow):
     print("%s; %d blocks: datagrams %s, frames %s" % (acct and acct[0], len(got),
           [i for i, _, _ in got], [hex(f) for f in fr]))
 
+SOFTIRQ = ("napi", "drv", "gro", "backlog", "netif", "ip", "local", "l4")
+
 def check_blocks(out, *flow):
     """each block: the stages, the wire's latency, ATs the sums of the DELTAs"""
     for i, _, rows in blocks(out, *flow):
@@ -304,7 +310,7 @@ def check_blocks(out, *flow):
         names = [f[0] for f in rows]
         if names != [s for s in RX if s in names] or [s for s in RX if s not in names and s != "irq"]:
             bad.append("%s: stages %s" % (who, names))
-        if 0 <= i < M and rows and rows[0][1:] != [fmt(LAT[i])] * 2:
+        if 0 <= i < M and rows and rows[0][1:3] != [fmt(LAT[i])] * 2:
             bad.append("%s: wire %s, want %s (its latency)" % (who, rows[0], fmt(LAT[i])))
         total, slack = 0, 0
         for f in rows:
@@ -314,7 +320,12 @@ def check_blocks(out, *flow):
             if abs(at - total) > e1 + slack:
                 bad.append("%s: %s at %s, not the sum of the deltas %s" % (who, f[0], f[1], [x[2] for x in rows]))
                 break
-        print("%s: %s" % (who, " ".join("%s@%s" % (f[0], f[1]) for f in rows)))
+        # the poll and the stack on it run where plb's interrupt lands
+        cpus = {f[0]: f[3] for f in rows if f[0] in SOFTIRQ}
+        if rows and set(cpus.values()) != {os.environ["IRQ_CPU"]}:
+            bad.append("%s: CPUs %s, want %s (plb's interrupt) from napi to l4" %
+                       (who, cpus, os.environ["IRQ_CPU"]))
+        print("%s: %s" % (who, " ".join("%s@%s/cpu%s" % (f[0], f[1], f[3]) for f in rows)))
 
 try:
     {"stat": check_stat, "svg": check_svg, "hist": check_hist, "sample": check_sample,
@@ -325,7 +336,9 @@ for b in bad:
     print("FAIL " + b)
 sys.exit(1 if bad else 0)
 EOF
-export NDGRAM SAMPLE BATCHES
+# a datagram of 1 or 2 bytes: 43 or 44 bytes on the wire, padded to 60
+BITS_NS=$(pl_wire_ns 60 "$(pl_wire_mbit "$SND" pla)")
+export NDGRAM SAMPLE BATCHES BITS_NS
 # check WHAT ARGS...: check.py WHAT ARGS; what it prints as comments, its
 # first failure as the test's
 check()
@@ -365,7 +378,7 @@ check sample "$TMPD/trace" "$TMPD/trace.err" "${FLOW[@]}"
 log_test "trace -s $SAMPLE: the 1st journey and every ${SAMPLE}rd after it, $(( (NDGRAM + SAMPLE - 1) / SAMPLE )) of $NDGRAM"
 
 RET=0
-check blocks "$TMPD/trace" "${FLOW[@]}"
-log_test "trace: each block's flow, stages, wire latency, times adding up to the total"
+IRQ_CPU=$(pl_irq_cpu plb) check blocks "$TMPD/trace" "${FLOW[@]}"
+log_test "trace: each block's flow, stages, wire latency, times adding up to the total, napi to l4 on the CPU of plb's interrupt"
 
 ktap_finish

@@ -3,31 +3,32 @@
 #
 # pktlife stat: rx.wire against the NIC model's wire.
 #
-# rx.wire is the time from the sending NIC's departure timestamp to the
-# receiving NIC's arrival timestamp. The model's wire makes that exactly
-# the sending port's latency_us (debugfs), whatever the host's timers do:
-# the arrival timestamp is the scheduled one, departure + latency. With a
-# rate (rate_mbit) the departure is when the frame's last bit has left
-# (Documentation/nic.rst, "The wire"), so the serialization time is not on
-# the wire stage either: it is before the departure, in the sender's tx.nic.
+# rx.wire is the time from the sending NIC's departure timestamp (its
+# first bit on the wire) to the receiving NIC's arrival timestamp (its last
+# bit in the peer's MAC). The model's wire makes that exactly the sending
+# port's latency_us (debugfs) plus the frame's time on the wire at its
+# rate (the link's speed, or rate_mbit; pl_wire_time), whatever the host's
+# timers do: the arrival timestamp is the scheduled one
+# (Documentation/nic.rst, "The wire").
 #
 # Three pktlife pairs between SND and RCV, each sending with its own wire:
-#   pla1 -> plb1  latency_us 200
-#   pla2 -> plb2  latency_us 2000
+#   pla1 -> plb1  the default latency (1 us), the link forced to 1 Gbit/s,
+#                 1514-byte frames: 1 + 12.304 us
+#   pla2 -> plb2  latency_us 2000, the default link (100 Gbit/s)
 #   pla3 -> plb3  latency_us 300, rate_mbit 10, 1042-byte frames
 # SND pings RCV over each (50 echo requests, sparse); one pktlife stat per
 # receiving port runs in RCV (-D rx -i plbN; the three load in parallel, as
 # loading takes seconds under TCG). Every request must be measured (rx.wire
 # count = plbN's rx0_packets delta: nothing else crosses a quiet pair) and
-# its wire time be latency_us exactly: max = latency, sum = count x latency,
+# its wire time be exactly that: max = wire time, sum = count x wire time,
 # and p50 and p99, read from the histogram, within its resolution (a value
 # is within 1/32 of its slot's middle: 4 %).
 source "$(dirname "$0")/lib.sh"
 
 NPING=50
-LAT=(0 200 2000 300)
+LAT=(0 1 2000 300)
 RATE=(0 0 0 10)
-SIZE=(0 56 56 1000)
+SIZE=(0 1472 56 1000)
 
 require_root
 require_cmd ip ping jq ethtool
@@ -45,6 +46,10 @@ for i in 1 2 3; do
 	echo "${LAT[i]}" >"$dbg/latency_us"
 	echo "${RATE[i]}" >"$dbg/rate_mbit"
 done
+# plb1 negotiates, pla1 forced: parallel detection, the link at 1000
+ip netns exec "$SND" ethtool -s pla1 speed 1000 autoneg off &&
+	slowwait 10 pl_link_is "$SND" pla1 1000 && slowwait 10 pl_link_is "$RCV" plb1 1000 ||
+	exit $KSFT_FAIL
 
 declare -a PID UP
 for i in 1 2 3; do
@@ -75,9 +80,10 @@ for i in 1 2 3; do
 done
 
 for i in 1 2 3; do
-	want=$((LAT[i] * 1000))
-	name="rx.wire, latency_us ${LAT[i]}"
-	[ "${RATE[i]}" -ne 0 ] && name+=" rate_mbit ${RATE[i]}"
+	# an echo request of SIZE bytes: 14 + 20 + 8 + SIZE on the wire
+	want=$(pl_wire_time "$SND" pla$i $((42 + SIZE[i])))
+	name="rx.wire, latency_us ${LAT[i]}, $(pl_wire_mbit "$SND" pla$i) Mbit/s"
+	name+=", $((42 + SIZE[i]))-byte frames"
 
 	RET=0
 	check_err "${UP[i]}" "the tool did not start or did not exit cleanly"
@@ -88,10 +94,10 @@ for i in 1 2 3; do
 		"max ${L[rx.wire.max_ns]} ns, want $want"
 	check_num "${L[rx.wire.max_ns]}" eq $want "rx.wire max"
 	check_num "${L[rx.wire.sum_ns]}" eq $((want * ${L[rx.wire.count]:-0})) \
-		"rx.wire sum vs. count (${L[rx.wire.count]}) x latency"
+		"rx.wire sum vs. count (${L[rx.wire.count]}) x wire time"
 	check_near "${L[rx.wire.p50_ns]}" $want "rx.wire p50" 4 0
 	check_near "${L[rx.wire.p99_ns]}" $want "rx.wire p99" 4 0
-	log_test "$name: every frame's wire time = latency"
+	log_test "$name: every frame's wire time = latency + its bits' time"
 
 	rx=$(pl_delta "S0_$i" "S1_$i" rx0_packets)
 	check_num "$rx" eq $NPING "plb$i rx0_packets delta (a quiet pair)"

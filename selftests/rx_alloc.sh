@@ -4,8 +4,10 @@
 # (module/debugfs.c) on plb, the receiver of a quiet pair:
 #   starved  rx_alloc_fail 100000: UDP datagrams from pla (1000 bytes,
 #            above copybreak: each takes its page up the stack) use up the
-#            buffers plb posted, and none can be posted again: the NIC
-#            misses what comes (hw_rx_missed), and the driver, which can
+#            buffers plb posted, and none can be posted again: the NIC's
+#            packet buffer fills (16 KiB, its rx_pb_bytes knob at the
+#            smallest) and it misses what comes (hw_rx_missed), and the
+#            driver, which can
 #            get no RX interrupt, polls again after 1, 2, 4 ... 128 ms:
 #            over T ms (STARVE_S s and more) at most T / 128 + 10 polls
 #            (polling without end, as before, made thousands); with the
@@ -35,6 +37,7 @@ ktap_plan 3
 setup_ns NSA NSB
 pl_pair_quiet "$NSA" pla 10.0.72.1 "$NSB" plb 10.0.72.2 || exit $KSFT_FAIL
 dbg=$(pl_dbg_dir "$NSB" plb) || fail_all "no debugfs directory for plb"
+echo 16384 >"$dbg/rx_pb_bytes" || fail_all "rx_pb_bytes 16384"
 
 # send N: N 1000-byte datagrams pla -> plb:9 (nobody reads them)
 send()
@@ -69,7 +72,8 @@ starved()
 RET=0
 echo 100000 >"$dbg/rx_alloc_fail"
 check_err $? "rx_alloc_fail 100000"
-# 256 buffers posted: a few more datagrams than that use them up
+# 256 buffers posted and 16 datagrams in the packet buffer: a few more
+# datagrams than that use them up
 send 300
 check_err $? "datagrams pla -> plb"
 slowwait 10 starved

@@ -9,7 +9,8 @@
 # and from the second pass on every step between two of them; every
 # offload change is read back.  After every change both streams must deliver again
 # within PKTLIFE_STRESS_RESUME_MS (default 1000; 2000 after a link flap,
-# see below): no queue may be left stuck.  No byte may arrive changed.
+# see below): no queue may be left stuck.  No byte may arrive changed, and
+# no TCP connection may end but by its 1-s TCP_USER_TIMEOUT (no reset).
 # Then the pair is deleted under traffic and, where the kernel lists page
 # pools (netdev netlink, 6.8), none of its pools may be left with pages in
 # flight.  The VM runner fails the run on any splat.
@@ -176,11 +177,29 @@ both ethtool -K @ tx on sg on tso on gso on gro on rxhash on rx on
 churn channels "ethtool -L combined 1-8" channels
 churn rings "ethtool -G rx/tx 64-4096" rings
 
+# A connection may end only because the pair held its data for longer
+# than the sender's TCP_USER_TIMEOUT (1 s) during a change, never by a
+# reset or an error; each one made was accepted.
+# (both status files are rewritten ten times a second: a reconnect may be
+# in one and not yet in the other)
+conns_agree()
+{
+	pl_traffic_read && pl_traffic_read_sender &&
+		[ "$TR_CONNS" = "$TS_CONNECTED" ] &&
+		[ "$TS_CONNECTED" = $((1 + TS_TIMED_OUT + TS_FAILED)) ]
+}
 RET=0
-pl_traffic_read
+busywait 2000 conns_agree
+pl_traffic_read && pl_traffic_read_sender
+check_err $? "the traffic's status files"
 ktap_info "delivered: TCP $TR_TCP bytes over $TR_CONNS connections, UDP $TR_UDP datagrams"
+ktap_info "sender: $TS_CONNECTED connections made, $TS_TIMED_OUT timed out, $TS_FAILED failed, $TS_CONNECT_FAILED connects failed (last error $TS_LAST_ERROR)"
 check_eq "$TR_BAD" 0 "bytes or datagrams that arrived changed"
-log_test "every byte that arrived was the byte sent"
+check_eq "$TS_FAILED" 0 "TCP connections ended by a reset or an error (last $TS_LAST_ERROR)"
+check_eq "$TS_CONNECTED" "$((1 + TS_TIMED_OUT + TS_FAILED))" \
+	"connections made vs. the one open + those ended"
+check_eq "$TR_CONNS" "$TS_CONNECTED" "connections accepted vs. made"
+log_test "every byte that arrived was the byte sent; no TCP connection reset"
 
 # pools: how many page pools the kernel lists in the pair's namespaces (a
 # deleted device's pools that still have pages out move to the namespace's

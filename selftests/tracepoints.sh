@@ -23,10 +23,13 @@ for dev in pla plb; do
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.$dev.disable_ipv6=1
 done
 
-events="pl_xmit pl_tx_posted pl_tx_doorbell pl_tx_complete pl_poll_begin pl_poll_end pl_rx_skb pl_rx_gro pl_hw_wire_tx pl_hw_rx_write pl_hw_irq"
+events="pl_xmit pl_tx_posted pl_tx_doorbell pl_tx_complete pl_poll_begin pl_poll_end pl_rx_skb pl_rx_gro pl_hw_tx_fetch pl_hw_wire_tx pl_hw_rx_write pl_hw_irq"
+# and those a ping does not fire: adaptive moderation (dim.sh), the MAC's
+# drops (mac.sh)
+rare="pl_dim pl_hw_mac_drop"
 
 RET=0
-for e in $events; do
+for e in $events $rare; do
 	[ -d "$tracing/events/pktlife/$e" ]
 	check_err $? "pktlife:$e does not exist"
 done

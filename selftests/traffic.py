@@ -5,7 +5,7 @@
   traffic.py recv STATUS_FILE [--tcp-port P] [--udp-port P]
   traffic.py send TCP_DST UDP_DST [--tcp-port P] [--udp-port P]
                   [--tcp-rate BYTES_PER_S] [--udp-pps N] [--udp-size N]
-                  [--tcp-user-timeout MS]
+                  [--tcp-user-timeout MS] [--status FILE]
 
 The sender keeps one TCP stream and one UDP stream going whatever happens
 to the devices under them: a send error (the route went with a removed
@@ -24,9 +24,21 @@ one line, read by the shell tests without starting a process:
 (tcp_last_us, udp_last_us: wall-clock time in microseconds of the last
 good data, comparable with bash's $EPOCHREALTIME; bad_bytes: bytes or
 datagrams that differed from what was sent.)
+
+With --status the sender keeps its own line there, of how its TCP
+connections went:
+
+  connected timed_out failed connect_failed last_error
+
+(connected: connections made; timed_out: ended by TCP_USER_TIMEOUT, data
+unacknowledged that long; failed: ended by anything else, a reset or a
+send error, which no reconfiguration of a working device explains;
+connect_failed: attempts that never connected; last_error: the errno name
+of the last failure, or "-".)
 """
 
 import argparse
+import errno
 import os
 import socket
 import struct
@@ -67,9 +79,12 @@ def tcp_conn(conn, st):
     """Receive one connection's stream, checking it against PATTERN."""
     off = 0
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-    # A sender whose device vanished never closes: let keepalive end it.
-    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 2)
-    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+    # A sender whose device vanished never closes: let keepalive end it,
+    # but only after longer than any stall a test allows (20 s on the
+    # debug kernel): a keepalive that gives up sends a reset, which a
+    # sender still on that connection must not get.
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 30)
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 5)
     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
     try:
         while True:
@@ -118,24 +133,51 @@ def udp_server(port, st):
                 st.bad += 1
 
 
+def write_status(path, line):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(line)
+    os.replace(tmp, path)
+
+
 def recv(args):
     st = Stats()
     for fn, port in ((tcp_server, args.tcp_port), (udp_server, args.udp_port)):
         threading.Thread(target=fn, args=(port, st), daemon=True).start()
-    tmp = args.status + ".tmp"
     while True:
         with st.lock:
             line = "%d %d %d %d %d %d\n" % (st.tcp_bytes, st.udp, st.tcp_last,
                                             st.udp_last, st.bad, st.conns)
-        with open(tmp, "w") as f:
-            f.write(line)
-        os.replace(tmp, args.status)
+        write_status(args.status, line)
         time.sleep(0.1)
 
 
-def tcp_client(dst, port, rate, user_timeout):
+class SendStats:
+    def __init__(self, path):
+        self.path = path
+        self.connected = 0
+        self.timed_out = 0
+        self.failed = 0
+        self.connect_failed = 0
+        self.last_error = "-"
+
+    def end(self, what, err):
+        setattr(self, what, getattr(self, what) + 1)
+        self.last_error = errno.errorcode.get(err.errno, type(err).__name__) \
+            if err.errno else type(err).__name__
+        self.write()
+
+    def write(self):
+        if self.path:
+            write_status(self.path, "%d %d %d %d %s\n" % (
+                self.connected, self.timed_out, self.failed,
+                self.connect_failed, self.last_error))
+
+
+def tcp_client(dst, port, rate, user_timeout, st):
     while True:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        connected = False
         try:
             s.settimeout(1)
             if user_timeout:
@@ -143,13 +185,21 @@ def tcp_client(dst, port, rate, user_timeout):
             if rate:
                 s.setsockopt(socket.SOL_SOCKET, SO_MAX_PACING_RATE, rate)
             s.connect((dst, port))
+            connected = True
+            st.connected += 1
+            st.write()
             s.settimeout(None)
             off = 0
             while True:
                 n = s.send(PATTERN[off:off + 65536])
                 off = (off + n) % len(BLOCK)
-        except OSError:
-            pass
+        except OSError as e:
+            if not connected:
+                st.end("connect_failed", e)
+            elif e.errno == errno.ETIMEDOUT:
+                st.end("timed_out", e)
+            else:
+                st.end("failed", e)
         finally:
             s.close()
         time.sleep(0.05)
@@ -177,8 +227,10 @@ def udp_client(dst, port, pps, size):
 
 
 def send(args):
+    st = SendStats(args.status)
+    st.write()
     t = threading.Thread(target=tcp_client, args=(args.tcp_dst, args.tcp_port, args.tcp_rate,
-                                                    args.tcp_user_timeout),
+                                                    args.tcp_user_timeout, st),
                          daemon=True)
     t.start()
     udp_client(args.udp_dst, args.udp_port, args.udp_pps, args.udp_size)
@@ -196,6 +248,7 @@ def main():
     s.add_argument("--udp-pps", type=int, default=0)
     s.add_argument("--udp-size", type=int, default=1200)
     s.add_argument("--tcp-user-timeout", type=int, default=1000)
+    s.add_argument("--status")
     for x in (r, s):
         x.add_argument("--tcp-port", type=int, default=7001)
         x.add_argument("--udp-port", type=int, default=7002)

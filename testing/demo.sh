@@ -28,6 +28,8 @@ run ip -n right link set pl1 up
 # loopback, for the Prometheus scrape below (a new netns has it down)
 run ip -n right link set lo up
 run ip -n left -d link show pl0
+# two queues on the right: their interrupts land on two CPUs
+run ip netns exec right ethtool -L pl1 combined 2
 
 # wait_line FILE TEXT: the tool has attached (loading three at once takes a
 # while under TCG)
@@ -107,6 +109,12 @@ sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9464/metrics", timeout
 	awk 'BEGIN { RS = "" } { last = $0 } END { print last }' /tmp/stat.out
 	grep -h '^pktlife: \(chart\|[0-9]* journeys\)' /tmp/stat.err /tmp/trace.err || true
 fi
+
+step "the interrupts: one IRQ per queue and one for the link, spread over the CPUs"
+run sh -c "grep -E '^ +CPU|pl[01]-' /proc/interrupts"
+for irq in $(awk '$NF ~ /^pl1-rxtx-/ { sub(":", "", $1); print $1 }' /proc/interrupts); do
+	run cat "/proc/irq/$irq/effective_affinity_list"
+done
 
 step "what the driver saw"
 run ip -n left -s link show pl0

@@ -24,8 +24,9 @@ PORT=5001
 # kernel does not let ftrace hook (inlined, notrace) is left out
 FUNCS="tcp_sendmsg tcp_push __tcp_transmit_skb __ip_queue_xmit ip_output
 ip_finish_output2 __dev_queue_xmit dev_hard_start_xmit pl_start_xmit
-pl_tx_ring_doorbell plhw_writel plhw_txq_run plhw_wire_send plhw_wire_timer
-plhw_rx_frame plhw_vec_event plhw_irq pl_queue_irq pl_poll pl_tx_clean
+pl_tx_ring_doorbell plhw_writel plhw_txq_doorbell plhw_txq_timer plhw_txq_run
+plhw_wire_send plhw_wire_timer
+plhw_rx_frame plhw_vec_event plhw_msi_send pl_queue_irq pl_poll pl_tx_clean
 pl_rx_poll napi_gro_receive napi_complete_done netif_receive_skb_list_internal
 __netif_receive_skb_list_core __netif_receive_skb_core
 ip_rcv ip_rcv_core ip_local_deliver ip_protocol_deliver_rcu tcp_v4_rcv
@@ -33,7 +34,7 @@ tcp_rcv_established tcp_queue_rcv sock_def_readable tcp_recvmsg
 skb_copy_datagram_iter"
 EVENTS="pktlife net:net_dev_queue net:net_dev_start_xmit net:net_dev_xmit
 net:netif_receive_skb net:napi_gro_receive_entry napi:napi_poll
-irq:softirq_entry irq:softirq_exit"
+irq:irq_handler_entry irq:irq_handler_exit irq:softirq_entry irq:softirq_exit"
 
 cleanup()
 {
@@ -43,6 +44,8 @@ cleanup()
 	echo 0 >"$tr/events/enable" 2>/dev/null || true
 	echo 0 >"$tr/events/irq/softirq_entry/filter" 2>/dev/null || true
 	echo 0 >"$tr/events/irq/softirq_exit/filter" 2>/dev/null || true
+	echo 0 >"$tr/events/irq/irq_handler_entry/filter" 2>/dev/null || true
+	echo 0 >"$tr/events/irq/irq_handler_exit/filter" 2>/dev/null || true
 	ip netns del left 2>/dev/null || true
 	ip netns del right 2>/dev/null || true
 	rmmod pktlife 2>/dev/null || true
@@ -63,6 +66,13 @@ ip -n left addr add 10.0.0.1/24 dev pl0
 ip -n right addr add 10.0.0.2/24 dev pl1
 ip -n left link set pl0 up
 ip -n right link set pl1 up
+# no interrupt moderation: every event fires its vector at once, one
+# interrupt per step (the defaults, adaptive-rx and tx-usecs 16, would hold
+# events back)
+ip netns exec left ethtool -C pl0 adaptive-rx off rx-usecs 0 rx-frames 0 \
+	tx-usecs 0 tx-frames 0
+ip netns exec right ethtool -C pl1 adaptive-rx off rx-usecs 0 rx-frames 0 \
+	tx-usecs 0 tx-frames 0
 ip -n left neigh add 10.0.0.2 lladdr "$(ip -n right -j link show pl1 |
 	sed 's/.*"address":"\([^"]*\)".*/\1/')" dev pl0 nud permanent
 ip -n right neigh add 10.0.0.1 lladdr "$(ip -n left -j link show pl0 |
@@ -96,7 +106,11 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 mkfifo "$tmp/go"
-ip netns exec left python3 -c '
+# the client on the last CPU, the queues' interrupts on CPU 0 (queue 0's
+# affinity): the receive side runs where its interrupt lands, not in the
+# sender's task
+client_cpu=$(($(nproc) - 1))
+ip netns exec left taskset -c $client_cpu python3 -c '
 import socket, sys, time
 c = socket.create_connection(("10.0.0.2", int(sys.argv[1])))
 c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -133,9 +147,16 @@ echo function >"$tr/current_tracer"
 for e in $EVENTS; do
 	echo 1 >"$tr/events/${e/://}/enable"
 done
-# NET_RX and NET_TX softirqs only
+# NET_TX, NET_RX and HRTIMER softirqs only (the NIC's engines run from
+# soft hrtimers)
 for e in softirq_entry softirq_exit; do
-	echo 'vec == 2 || vec == 3' >"$tr/events/irq/$e/filter"
+	echo 'vec == 2 || vec == 3 || vec == 8' >"$tr/events/irq/$e/filter"
+done
+# the pair's interrupts only (pl0-*, pl1-* in /proc/interrupts)
+irqs=$(awk '$NF ~ /^pl[01]-/ { sub(":", "", $1); printf "%sirq == %s", sep, $1; sep = " || " }' \
+	/proc/interrupts)
+for e in irq_handler_entry irq_handler_exit; do
+	echo "$irqs" >"$tr/events/irq/$e/filter"
 done
 echo 1 >"$tr/tracing_on"
 

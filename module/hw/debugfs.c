@@ -7,7 +7,8 @@
  *   corrupt     the next N frames sent get a bit flipped after the TX
  *               checksum engine (reads back what is left), 0..INT_MAX
  *   latency_us  one-way latency of the wire this port sends on, <= 1 s
- *   rate_mbit   its rate, 0 = unlimited, <= U32_MAX
+ *               (1 by default)
+ *   rate_mbit   its rate, 0 = the link's speed (the default), <= U32_MAX
  *   jitter_us   each frame up to this much later still, in order, <= 1 s
  *   drop_ppm    faults, in frames per million (0..1000000): lost on the
  *                 wire,
@@ -17,8 +18,13 @@
  *                 overtake,
  *   truncate_ppm  cut short, to a runt or inside its headers
  *   reorder_us
- *   stall_ms    (write) the TX engines fetch nothing for N ms
+ *   stall_ms    (write) the TX engines send nothing for N ms
+ *   dma_ns      how long a TX engine's fetch of descriptors and buffers
+ *               takes (doorbell to frame in the engine), <= 1 ms
  *   cable       1: this end of the cable is plugged in; 0: pulled out
+ *   rx_pb_bytes the size of the RX packet buffer (where frames wait for
+ *               RX buffers), PLHW_PB_MIN..PLHW_PB_SIZE (the default): a
+ *               smaller one overflows sooner
  *
  * Each fault is counted in the port's hw_wire_* / hw_tx_stalls counters.
  * A value out of range is refused with EINVAL and changes nothing.
@@ -74,6 +80,23 @@ static int plhw_rate_set(void *data, u64 val)
 	return plhw_u32_set(data, val, U32_MAX);
 }
 DEFINE_DEBUGFS_ATTRIBUTE(plhw_rate_fops, plhw_u32_get, plhw_rate_set, "%llu\n");
+
+static int plhw_dma_ns_set(void *data, u64 val)
+{
+	return plhw_u32_set(data, val, PLHW_DMA_MAX_NS);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(plhw_dma_ns_fops, plhw_u32_get, plhw_dma_ns_set,
+			 "%llu\n");
+
+/* frames already waiting stay: a buffer made smaller takes no new one */
+static int plhw_pb_size_set(void *data, u64 val)
+{
+	if (val < PLHW_PB_MIN)
+		return -EINVAL;
+	return plhw_u32_set(data, val, PLHW_PB_SIZE);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(plhw_pb_size_fops, plhw_u32_get, plhw_pb_size_set,
+			 "%llu\n");
 
 /* corrupt: frames still to corrupt; never negative, or all would be */
 static int plhw_corrupt_get(void *data, u64 *val)
@@ -152,6 +175,10 @@ void plhw_debugfs_port_add(struct plhw_port *port)
 					   (void *)&port->wire + k->off, k->fops);
 	debugfs_create_file_unsafe("stall_ms", 0200, dir, port, &plhw_stall_fops);
 	debugfs_create_file_unsafe("cable", 0600, dir, port, &plhw_cable_fops);
+	debugfs_create_file_unsafe("dma_ns", 0600, dir, &port->dma_ns,
+				   &plhw_dma_ns_fops);
+	debugfs_create_file_unsafe("rx_pb_bytes", 0600, dir, &port->mac.pb_size,
+				   &plhw_pb_size_fops);
 	port->debugfs = dir;
 }
 

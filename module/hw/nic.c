@@ -21,241 +21,6 @@ static DEFINE_IDA(plhw_ida);
 /* Serialises cabling and uncabling of ports. */
 static DEFINE_MUTEX(plhw_cable_lock);
 
-/* --- interrupt vectors --------------------------------------------------- */
-
-/* Call @v's handler, if it has one, in whatever context we are in. */
-static void plhw_irq_call(struct plhw_vec *v)
-{
-	plhw_irq_handler_t handler;
-	unsigned long flags;
-	void *data;
-
-	raw_spin_lock_irqsave(&v->lock, flags);
-	handler = v->handler;
-	data = v->data;
-	raw_spin_unlock_irqrestore(&v->lock, flags);
-	if (handler)
-		handler(data);
-}
-
-/*
- * Deliver an interrupt of @v from process or softirq context (a doorbell
- * write, an unmask, the DMA engine).  Handlers run with bottom halves
- * disabled, so that the NAPI they schedule runs when we re-enable them, as
- * at the end of a hardware interrupt; that also makes the call an RCU
- * read-side section, which plhw_free_irq() waits for.
- */
-static void plhw_irq(struct plhw_vec *v)
-{
-	local_bh_disable();
-	plhw_irq_call(v);
-	local_bh_enable();
-}
-
-/* With v->lock held: fire now, or latch if masked.  True: call the handler. */
-static bool plhw_vec_fire_locked(struct plhw_vec *v)
-{
-	if (v->masked || !v->handler) {
-		v->pending = true;
-		return false;
-	}
-	v->masked = true;	/* auto-mask, as MSI-X vectors of NICs do */
-	v->pending = false;
-	trace_pl_hw_irq(v->port->id, v->index, v->cause, v->rx_events,
-			v->tx_events, v->first_ns ? plhw_clock() - v->first_ns : 0);
-	v->first_ns = 0;
-	v->rx_events = 0;
-	v->tx_events = 0;
-	if (v->armed) {
-		hrtimer_try_to_cancel(&v->timer);
-		v->armed = false;
-	}
-	return true;
-}
-
-/*
- * With v->lock held: when the events counted since the vector last fired
- * may fire it, 0 for at once (or for none counted: the link vector).  A
- * direction with USECS 0, or whose FRAMES count was reached, fires at
- * once; one with USECS waits USECS from the first event.  That event came
- * after the last firing, so events latched while NAPI kept the vector
- * masked wait too: the vector fires at most once per USECS, however soon
- * NAPI unmasks it (the throttle of real NICs).  The earliest direction
- * decides.
- */
-static u64 plhw_vec_deadline(const struct plhw_vec *v)
-{
-	u64 at = U64_MAX, from = v->first_ns;
-	unsigned int d;
-
-	for (d = 0; d < 2; d++) {
-		u32 events = d ? v->tx_events : v->rx_events;
-		u32 usecs = d ? v->tx_usecs : v->rx_usecs;
-		u32 frames = d ? v->tx_frames : v->rx_frames;
-
-		if (!events)
-			continue;
-		if (!usecs || (frames && events >= frames))
-			return 0;
-		at = min(at, from + (u64)usecs * NSEC_PER_USEC);
-	}
-	return at == U64_MAX ? 0 : at;
-}
-
-/*
- * With v->lock held, the vector unmasked and events counted: fire now
- * (true: call the handler) or arm the moderation timer for the deadline.
- */
-static bool plhw_vec_moderate_locked(struct plhw_vec *v)
-{
-	u64 at = plhw_vec_deadline(v);
-
-	if (at <= plhw_clock())
-		return plhw_vec_fire_locked(v);
-	if (!v->armed) {
-		v->armed = true;
-		hrtimer_start(&v->timer, ns_to_ktime(at), HRTIMER_MODE_ABS_HARD);
-	}
-	return false;
-}
-
-/*
- * The moderation timer is a hard hrtimer: it expires in hardirq context,
- * like the timer of a real NIC raising MSI-X, so the interrupt comes when
- * rx-usecs says and not when softirq processing gets to it (under load a
- * soft hrtimer ran hundreds of microseconds late).  The handler runs right
- * here, in hardirq context; the NAPI it schedules runs at irq exit.
- */
-static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
-{
-	struct plhw_vec *v = container_of(timer, struct plhw_vec, timer);
-	unsigned long flags;
-	bool fire;
-
-	raw_spin_lock_irqsave(&v->lock, flags);
-	v->armed = false;
-	fire = plhw_vec_fire_locked(v);
-	raw_spin_unlock_irqrestore(&v->lock, flags);
-
-	if (fire)
-		plhw_irq_call(v);
-	return HRTIMER_NORESTART;
-}
-
-/**
- * plhw_vec_event() - an RX or TX event for vector @vec of @port
- * @port: the port
- * @vec: the vector
- * @rx: RX (frame written) or TX (descriptors written back) event
- *
- * Interrupt moderation: with usecs 0 every event fires the vector at once;
- * otherwise the first event starts a usecs timer and the vector fires when
- * it expires or, if frames is not 0, when that many events have come.
- * Events while it is masked are latched, and moderated at unmask.
- */
-void plhw_vec_event(struct plhw_port *port, unsigned int vec, bool rx)
-{
-	struct plhw_vec *v = &port->vec[vec];
-	u32 usecs, frames, events;
-	unsigned long flags;
-	bool fire = false;
-
-	raw_spin_lock_irqsave(&v->lock, flags);
-	if (!v->first_ns)
-		v->first_ns = plhw_clock();
-	if (rx) {
-		v->cause |= PLHW_CAUSE_RX;
-		events = ++v->rx_events;
-		usecs = v->rx_usecs;
-		frames = v->rx_frames;
-	} else {
-		v->cause |= PLHW_CAUSE_TX;
-		events = ++v->tx_events;
-		usecs = v->tx_usecs;
-		frames = v->tx_frames;
-	}
-	if (v->masked)
-		v->pending = true;
-	else if (!v->armed || !usecs || (frames && events >= frames))
-		fire = plhw_vec_moderate_locked(v);
-	raw_spin_unlock_irqrestore(&v->lock, flags);
-
-	if (fire)
-		plhw_irq(v);
-}
-
-static void plhw_link_event(struct plhw_port *port)
-{
-	struct plhw_vec *v = &port->vec[PLHW_VEC_MISC];
-	unsigned long flags;
-	bool fire;
-
-	raw_spin_lock_irqsave(&v->lock, flags);
-	v->cause |= PLHW_CAUSE_LINK;
-	fire = plhw_vec_fire_locked(v);
-	raw_spin_unlock_irqrestore(&v->lock, flags);
-
-	if (fire)
-		plhw_irq(v);
-}
-
-static void plhw_vec_unmask(struct plhw_vec *v, bool unmask)
-{
-	unsigned long flags;
-	bool fire = false;
-
-	/* irqsave: the handler writes this register, in hardirq context too */
-	raw_spin_lock_irqsave(&v->lock, flags);
-	v->masked = !unmask;
-	/* what was latched meanwhile fires now, or when moderation says */
-	if (unmask && v->pending)
-		fire = plhw_vec_moderate_locked(v);
-	raw_spin_unlock_irqrestore(&v->lock, flags);
-
-	if (fire)
-		plhw_irq(v);
-}
-
-int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
-		     plhw_irq_handler_t handler, void *data)
-{
-	struct plhw_vec *v;
-
-	if (vec >= PLHW_NUM_VECS)
-		return -EINVAL;
-	v = &hw->vec[vec];
-	raw_spin_lock_irq(&v->lock);
-	if (v->handler) {
-		raw_spin_unlock_irq(&v->lock);
-		return -EBUSY;
-	}
-	v->handler = handler;
-	v->data = data;
-	v->masked = true;
-	v->pending = false;
-	v->cause = 0;
-	raw_spin_unlock_irq(&v->lock);
-	return 0;
-}
-
-/* On return the handler is not running and will not be called again. */
-void plhw_free_irq(struct plhw_port *hw, unsigned int vec)
-{
-	struct plhw_vec *v = &hw->vec[vec];
-
-	raw_spin_lock_irq(&v->lock);
-	v->handler = NULL;
-	v->masked = true;
-	raw_spin_unlock_irq(&v->lock);
-	hrtimer_cancel(&v->timer);
-	/*
-	 * plhw_irq() calls handlers with BHs off, the timer with IRQs off:
-	 * either is an RCU read-side section, so this waits for any such call.
-	 */
-	synchronize_rcu();
-	v->armed = false;
-}
-
 /* --- registers ----------------------------------------------------------- */
 
 bool plhw_link_is_up(struct plhw_port *port)
@@ -334,6 +99,14 @@ static u64 plhw_stat(struct plhw_port *port, unsigned int n)
 		return atomic64_read(&port->wire.stalls);
 	if (n == PLHW_STAT_WIRE_TRUNCATED)
 		return atomic64_read(&port->wire.truncated);
+	if (n == PLHW_STAT_RX_CRC_ERRORS)
+		return atomic64_read(&port->mac.crc_errors);
+	if (n == PLHW_STAT_RX_RUNTS)
+		return atomic64_read(&port->mac.runts);
+	if (n == PLHW_STAT_RX_FILTERED)
+		return atomic64_read(&port->mac.filtered);
+	if (n == PLHW_STAT_RX_PB_OVERFLOWS)
+		return atomic64_read(&port->mac.pb_overflows);
 	for (q = 0; q < port->num_queues; q++)
 		sum += READ_ONCE(port->txq[q].stats[n]) +
 		       READ_ONCE(port->rxq[q].stats[n]);
@@ -346,6 +119,10 @@ static void plhw_txq_enable(struct plhw_txq *txq, bool on)
 	txq->enabled = on && txq->len;
 	txq->head = 0;
 	txq->tail = 0;
+	txq->fetched = 0;
+	txq->fetch_tail = 0;
+	txq->db_at = 0;
+	txq->wb.eop = NULL;
 	txq->stall_until = 0;	/* a reset ends a stall */
 	txq->ring = txq->enabled ? plhw_dma_va(txq->base) : NULL;
 	spin_unlock_bh(&txq->lock);
@@ -353,14 +130,18 @@ static void plhw_txq_enable(struct plhw_txq *txq, bool on)
 		hrtimer_cancel(&txq->timer);
 }
 
-static void plhw_rxq_enable(struct plhw_rxq *rxq, bool on)
+static void plhw_rxq_enable(struct plhw_port *port, struct plhw_rxq *rxq,
+			    bool on)
 {
 	spin_lock_bh(&rxq->lock);
+	plhw_rxq_flush(port, rxq);
 	rxq->enabled = on && rxq->len;
 	rxq->head = 0;
 	rxq->tail = 0;
 	rxq->ring = rxq->enabled ? plhw_dma_va(rxq->base) : NULL;
 	spin_unlock_bh(&rxq->lock);
+	if (!on)
+		hrtimer_cancel(&rxq->timer);
 }
 
 static u32 plhw_ring_len(u32 val)
@@ -440,12 +221,10 @@ static void plhw_write_queue(struct plhw_port *port, unsigned int q,
 		txq->len = plhw_ring_len(val);
 		break;
 	case PLHW_TXQ_TAIL:
-		/* the doorbell: the engine runs in the writer's context */
+		/* the doorbell: latched; the engine runs on its own */
 		spin_lock_bh(&txq->lock);
-		if (txq->enabled) {
-			txq->tail = val & (txq->len - 1);
-			plhw_txq_run(port, txq);
-		}
+		if (txq->enabled)
+			plhw_txq_doorbell(port, txq, val);
 		spin_unlock_bh(&txq->lock);
 		break;
 	case PLHW_TXQ_CTRL:
@@ -463,11 +242,11 @@ static void plhw_write_queue(struct plhw_port *port, unsigned int q,
 	case PLHW_RXQ_TAIL:
 		spin_lock_bh(&rxq->lock);
 		if (rxq->enabled)
-			rxq->tail = val & (rxq->len - 1);
+			plhw_rxq_doorbell(port, rxq, val);
 		spin_unlock_bh(&rxq->lock);
 		break;
 	case PLHW_RXQ_CTRL:
-		plhw_rxq_enable(rxq, val & PLHW_QCTRL_ENABLE);
+		plhw_rxq_enable(port, rxq, val & PLHW_QCTRL_ENABLE);
 		break;
 	case PLHW_IRQ_MASK:
 		plhw_vec_unmask(v, !val);
@@ -521,6 +300,8 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 	if (reg >= PLHW_REG_RSS_INDIR(0) &&
 	    reg < PLHW_REG_RSS_INDIR(PLHW_RSS_INDIR_LEN))
 		return READ_ONCE(hw->rss_indir[(reg - PLHW_REG_RSS_INDIR(0)) / 4]);
+	if (plhw_mac_reg(reg))
+		return plhw_mac_read(hw, reg);
 	if (reg >= PLHW_REG_L3C(0) && reg < PLHW_REG_L3C(PLHW_L3C_RULES))
 		return plhw_l3c_read(hw, (reg - PLHW_REG_L3C(0)) / 0x40,
 				     (reg - PLHW_REG_L3C(0)) % 0x40);
@@ -532,7 +313,8 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 		return plhw_link_is_up(hw) ? PLHW_STATUS_LINK : 0;
 	case PLHW_REG_CAPS:
 		return PLHW_CAP_SG | PLHW_CAP_CSUM | PLHW_CAP_RXCSUM |
-		       PLHW_CAP_TSO | PLHW_CAP_RSS | PLHW_CAP_L3C;
+		       PLHW_CAP_TSO | PLHW_CAP_RSS | PLHW_CAP_L3C |
+		       PLHW_CAP_RXALL;
 	case PLHW_REG_NUM_QUEUES:
 		return hw->num_queues;
 	case PLHW_REG_TSO_MAX:
@@ -593,6 +375,10 @@ void plhw_writel(struct plhw_port *hw, u32 reg, u32 val)
 			   min_t(u32, val, PLHW_MAX_QUEUES - 1));
 		return;
 	}
+	if (plhw_mac_reg(reg)) {
+		plhw_mac_write(hw, reg, val);
+		return;
+	}
 	if (reg >= PLHW_REG_L3C(0) && reg < PLHW_REG_L3C(PLHW_L3C_RULES)) {
 		plhw_l3c_write(hw, (reg - PLHW_REG_L3C(0)) / 0x40,
 			       (reg - PLHW_REG_L3C(0)) % 0x40, val);
@@ -635,6 +421,13 @@ static void plhw_port_free(struct plhw_port *port)
 	kfree(port);
 }
 
+/* Reverses plhw_port_alloc(). */
+static void plhw_port_release(struct plhw_port *port)
+{
+	plhw_vecs_destroy(port);
+	plhw_port_free(port);
+}
+
 static struct plhw_port *plhw_port_alloc(void)
 {
 	struct plhw_port *port;
@@ -651,35 +444,38 @@ static struct plhw_port *plhw_port_alloc(void)
 		return ERR_PTR(err);
 	}
 	port->num_queues = PLHW_MAX_QUEUES;
+	port->dma_ns = PLHW_DMA_NS;
 	spin_lock_init(&port->ctrl_lock);
 	plhw_phy_init(port);
+	plhw_mac_init(port);
 	for (q = 0; q < PLHW_MAX_QUEUES; q++) {
 		struct plhw_txq *txq = &port->txq[q];
+		struct plhw_rxq *rxq = &port->rxq[q];
 
 		spin_lock_init(&txq->lock);
 		txq->port = port;
 		txq->index = q;
 		hrtimer_setup(&txq->timer, plhw_txq_timer, CLOCK_MONOTONIC,
 			      HRTIMER_MODE_ABS_SOFT);
-		spin_lock_init(&port->rxq[q].lock);
+		spin_lock_init(&rxq->lock);
+		rxq->port = port;
+		INIT_LIST_HEAD(&rxq->pb);
+		hrtimer_setup(&rxq->timer, plhw_rxq_timer, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_ABS_SOFT);
 		if (q >= port->num_queues)
 			continue;
-		txq->buf = kvmalloc(PLHW_TX_BUF, GFP_KERNEL);
-		txq->seg = kmalloc(PLHW_SEG_BUF, GFP_KERNEL);
+		/* room for the MAC's padding and FCS after the frame */
+		txq->buf = kvmalloc(PLHW_TX_BUF + PLHW_MAC_ROOM, GFP_KERNEL);
+		txq->seg = kmalloc(PLHW_SEG_BUF + PLHW_MAC_ROOM, GFP_KERNEL);
 		if (!txq->buf || !txq->seg) {
 			plhw_port_free(port);
 			return ERR_PTR(-ENOMEM);
 		}
 	}
-	for (q = 0; q < PLHW_NUM_VECS; q++) {
-		struct plhw_vec *v = &port->vec[q];
-
-		raw_spin_lock_init(&v->lock);
-		v->port = port;
-		v->index = q;
-		hrtimer_setup(&v->timer, plhw_vec_timer, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_ABS_HARD);
-		v->masked = true;
+	err = plhw_vecs_init(port);
+	if (err) {
+		plhw_port_free(port);
+		return ERR_PTR(err);
 	}
 	plhw_wire_init(&port->wire);
 	return port;
@@ -742,9 +538,9 @@ err_unplug_a:
 	plhw_debugfs_port_del(pa);
 	platform_device_unregister(pa->pdev);
 err_free_b:
-	plhw_port_free(pb);
+	plhw_port_release(pb);
 err_free_a:
-	plhw_port_free(pa);
+	plhw_port_release(pa);
 	return err;
 }
 
@@ -775,18 +571,21 @@ void plhw_port_destroy(struct plhw_port *hw)
 
 	for (q = 0; q < PLHW_MAX_QUEUES; q++) {
 		plhw_txq_enable(&hw->txq[q], false);
-		plhw_rxq_enable(&hw->rxq[q], false);
+		plhw_rxq_enable(hw, &hw->rxq[q], false);
 	}
-	for (q = 0; q < PLHW_NUM_VECS; q++)
-		hrtimer_cancel(&hw->vec[q].timer);
 	plhw_wire_stop(&hw->wire);
 	plhw_debugfs_port_del(hw);
 	platform_device_unregister(hw->pdev);
-	plhw_port_free(hw);
+	plhw_port_release(hw);
 }
 
 int plhw_init(void)
 {
+	int err;
+
+	err = plhw_irq_init();
+	if (err)
+		return err;
 	plhw_debugfs_init();
 	return 0;
 }
@@ -794,4 +593,5 @@ int plhw_init(void)
 void plhw_exit(void)
 {
 	plhw_debugfs_exit();
+	plhw_irq_exit();
 }

@@ -120,13 +120,14 @@ u16 plhw_csum_check(const u8 *frame, u32 len)
  * @len: frame length
  * @mss: payload bytes per segment
  * @hdr_len: Ethernet + IP + TCP header length, as the driver said
- * @tstamp: the last segment's departure
+ * @start: when the engine may start the first segment
+ * @tstamp: when the last segment started (its first bit left)
  * @first_id: the first segment's frame id
  *
  * Return: segments sent, or -EINVAL for a frame the engine cannot cut.
  */
 int plhw_tso(struct plhw_port *port, struct plhw_txq *txq, u32 len,
-	     u32 mss, u32 hdr_len, u64 *tstamp, u32 *first_id)
+	     u32 mss, u32 hdr_len, u64 start, u64 *tstamp, u32 *first_id)
 {
 	u8 *frame = txq->buf, *seg = txq->seg;
 	u32 l3, l4, payload, off, seq0, i, nsegs;
@@ -212,8 +213,9 @@ int plhw_tso(struct plhw_port *port, struct plhw_txq *txq, u32 len,
 						       IPPROTO_TCP, csum);
 		}
 
-		plhw_wire_send(port, txq, seg, seg_len, tstamp,
-			       plhw_wire_id(*first_id, i));
+		/* back to back: each as soon as the one before has left */
+		*tstamp = plhw_wire_send(port, txq, seg, seg_len, start,
+					 plhw_wire_id(*first_id, i));
 	}
 	txq->stats[PLHW_STAT_TX_TSO_SEGS] += nsegs;
 	return nsegs;

@@ -9,8 +9,9 @@
  *                    this PHY has it
  *   neither does     the same forced speed on both ends, or no link
  *
- * The speed is what the PHYs report (ethtool); how fast the wire carries
- * frames is its rate_mbit knob (wire.c), unlimited by default.
+ * The speed is what the PHYs report (ethtool), and the rate at which the
+ * wire carries frames (wire.c), unless its rate_mbit knob sets a slower
+ * line.
  */
 #include "nic.h"
 

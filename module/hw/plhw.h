@@ -17,6 +17,9 @@
 #define _PLHW_H
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/crc32.h>
+#include <linux/if_ether.h>
 #include <linux/types.h>
 
 struct device;
@@ -35,6 +38,7 @@ struct plhw_port;
 #define  PLHW_CAP_TSO		BIT(3)	/* TCP segmentation, IPv4 and IPv6 */
 #define  PLHW_CAP_RSS		BIT(4)	/* Toeplitz flow hash of every frame */
 #define  PLHW_CAP_L3C		BIT(5)	/* L3 counters (PLHW_REG_L3C) */
+#define  PLHW_CAP_RXALL		BIT(6)	/* MAC: KEEP_FCS and SBP */
 #define PLHW_REG_NUM_QUEUES	0x000c	/* ro, queue pairs */
 #define PLHW_REG_TSO_MAX	0x0010	/* ro, largest TSO frame, bytes */
 #define PLHW_REG_MAX_DESCS	0x0014	/* ro, descriptors per TX frame, max */
@@ -54,6 +58,28 @@ struct plhw_port;
 #define  PLHW_PHY_SPEED		GENMASK(3, 0)	/* with LINK: the speed */
 #define  PLHW_PHY_LP_ADV	GENMASK(15, 8)	/* partner's advertised speeds */
 #define  PLHW_PHY_STATE		GENMASK(19, 16)	/* PLHW_PHY_STATE_*, no LINK */
+/*
+ * The MAC (mac.c).  TX: frames shorter than ETH_ZLEN are padded with
+ * zeros, and the FCS is appended.  RX, in this order: a frame shorter than
+ * ETH_ZLEN + FCS is a runt, one whose FCS is wrong a CRC error: both are
+ * dropped and counted unless SBP keeps them (flagged PLHW_RXD_FCSE); then
+ * the address filter drops what is not for this port (counted); the FCS is
+ * stripped unless KEEP_FCS; then the frame waits in the RX packet buffer
+ * (PLHW_REG_MAC_PB_SIZE bytes, shared by the queues) until its queue has
+ * buffers posted.  A frame the packet buffer has no room for is missed.
+ */
+#define PLHW_REG_MAC_CTRL	0x0038	/* rw */
+#define  PLHW_MAC_UPE		BIT(0)	/* unicast promiscuous */
+#define  PLHW_MAC_MPE		BIT(1)	/* multicast promiscuous */
+#define  PLHW_MAC_BAM		BIT(2)	/* broadcast accept */
+#define  PLHW_MAC_KEEP_FCS	BIT(3)	/* RX: leave the FCS in the buffer */
+#define  PLHW_MAC_SBP		BIT(4)	/* RX: store bad frames (FCS, runts) */
+#define PLHW_REG_MAC_PB_SIZE	0x003c	/* ro, RX packet buffer, bytes */
+/* rw, the multicast hash filter: bit h of the 256 accepts the multicast
+ * addresses whose plhw_mc_hash() is h (bit h % 32 of register h / 32)
+ */
+#define PLHW_REG_MC_HASH(n)	(0x0040 + 4 * (n))
+#define PLHW_MC_HASH_REGS	8
 
 enum plhw_speed {
 	PLHW_SPEED_1G,		/* 1000baseT/Full */
@@ -62,6 +88,21 @@ enum plhw_speed {
 	PLHW_SPEED_100G,	/* 100000baseCR4/Full */
 	PLHW_NUM_SPEEDS
 };
+
+/* The rate of a PLHW_SPEED_*, in Mbit/s: the wire carries frames at it. */
+static inline u32 plhw_speed_mbit(enum plhw_speed speed)
+{
+	switch (speed) {
+	case PLHW_SPEED_1G:
+		return 1000;
+	case PLHW_SPEED_10G:
+		return 10000;
+	case PLHW_SPEED_25G:
+		return 25000;
+	default:
+		return 100000;
+	}
+}
 
 /* Why the link is down (PLHW_PHY_STATE). */
 enum plhw_phy_state {
@@ -73,9 +114,60 @@ enum plhw_phy_state {
 	PLHW_PHY_STATE_NO_COMMON,	/* autoneg: no speed in common */
 };
 
+/* The bit of the multicast hash filter that accepts @addr. */
+static inline u32 plhw_mc_hash(const u8 *addr)
+{
+	/* the CRC's top 8 bits, as Ethernet MACs' hash filters take them */
+	return ether_crc(ETH_ALEN, addr) >> 24;
+}
+
 /* rw, the RSS engine's Toeplitz key: bytes 4n..4n+3, the first the MSB */
 #define PLHW_REG_RSS_KEY(n)	(0x0080 + 4 * (n))
 #define PLHW_RSS_KEY_LEN	40
+/* Port counters, 64 bits as two registers: reading LO latches HI. */
+#define PLHW_REG_STAT_LO(n)	(0x0100 + 8 * (n))
+#define PLHW_REG_STAT_HI(n)	(0x0104 + 8 * (n))
+
+enum plhw_stat {
+	PLHW_STAT_TX_FRAMES,	/* frames put on the wire, after TSO */
+	PLHW_STAT_TX_BYTES,
+	PLHW_STAT_TX_TSO_SEGS,	/* frames the TSO engine cut */
+	PLHW_STAT_TX_CSUM,	/* checksums the TX engine inserted */
+	PLHW_STAT_TX_LINK_DOWN,	/* frames sent while the link was down */
+	PLHW_STAT_TX_DESC_ERR,	/* malformed TX descriptor chains */
+	PLHW_STAT_RX_FRAMES,	/* frames written to the RX ring */
+	PLHW_STAT_RX_BYTES,
+	PLHW_STAT_RX_MISSED,	/* frames lost: the packet buffer was full
+				 * (the ring had no buffers), or queue off
+				 */
+	PLHW_STAT_RX_CSUM_GOOD,
+	PLHW_STAT_RX_CSUM_BAD,
+	PLHW_STAT_RX_CSUM_NONE,
+	PLHW_STAT_WIRE_CORRUPTED, /* frames this port sent corrupted (test knob) */
+	PLHW_STAT_WIRE_DROPPED,	/* frames the wire could not hold */
+	PLHW_STAT_WIRE_LOST,	/* fault knobs: frames lost on the wire */
+	PLHW_STAT_WIRE_DUPLICATED, /* ... delivered twice */
+	PLHW_STAT_WIRE_REORDERED, /* ... held back for others to overtake */
+	PLHW_STAT_WIRE_DELAYED,	/* ... arriving later than the latency */
+	PLHW_STAT_TX_STALLS,	/* TX engine stalls (stall_ms knob) */
+	PLHW_STAT_WIRE_TRUNCATED, /* ... cut short */
+	PLHW_STAT_RX_CRC_ERRORS, /* MAC: frames with a wrong FCS */
+	PLHW_STAT_RX_RUNTS,	/* MAC: frames under ETH_ZLEN + FCS bytes */
+	PLHW_STAT_RX_FILTERED,	/* MAC: not for this port's addresses */
+	PLHW_STAT_RX_PB_OVERFLOWS, /* runs of frames missed: buffer full */
+	PLHW_NUM_STATS
+};
+
+/*
+ * rw, the unicast perfect filter: PLHW_UC_ENTRIES addresses the MAC
+ * accepts.  Write LO, then HI with VALID.
+ */
+#define PLHW_REG_UC_HI(n)	(0x0200 + 8 * (n))
+#define  PLHW_UC_VALID		BIT(31)
+#define  PLHW_UC_MAC_HI		GENMASK(15, 0)	/* bytes 0-1, byte 0 the MSB */
+#define PLHW_REG_UC_LO(n)	(0x0204 + 8 * (n))	/* bytes 2-5, byte 2 the MSB */
+#define PLHW_UC_ENTRIES		16
+
 /* rw, the RSS indirection table: entry n < 128 is the RX queue of the hashes
  * whose low 7 bits are n (a queue the port does not have: queue 0)
  */
@@ -115,34 +207,6 @@ enum plhw_l3c_stat {
 	PLHW_L3C_NUM_STATS
 };
 
-/* Port counters, 64 bits as two registers: reading LO latches HI. */
-#define PLHW_REG_STAT_LO(n)	(0x0100 + 8 * (n))
-#define PLHW_REG_STAT_HI(n)	(0x0104 + 8 * (n))
-
-enum plhw_stat {
-	PLHW_STAT_TX_FRAMES,	/* frames put on the wire, after TSO */
-	PLHW_STAT_TX_BYTES,
-	PLHW_STAT_TX_TSO_SEGS,	/* frames the TSO engine cut */
-	PLHW_STAT_TX_CSUM,	/* checksums the TX engine inserted */
-	PLHW_STAT_TX_LINK_DOWN,	/* frames sent while the link was down */
-	PLHW_STAT_TX_DESC_ERR,	/* malformed TX descriptor chains */
-	PLHW_STAT_RX_FRAMES,	/* frames written to the RX ring */
-	PLHW_STAT_RX_BYTES,
-	PLHW_STAT_RX_MISSED,	/* frames lost: not enough RX buffers */
-	PLHW_STAT_RX_CSUM_GOOD,
-	PLHW_STAT_RX_CSUM_BAD,
-	PLHW_STAT_RX_CSUM_NONE,
-	PLHW_STAT_WIRE_CORRUPTED, /* frames this port sent corrupted (test knob) */
-	PLHW_STAT_WIRE_DROPPED,	/* frames the wire could not hold */
-	PLHW_STAT_WIRE_LOST,	/* fault knobs: frames lost on the wire */
-	PLHW_STAT_WIRE_DUPLICATED, /* ... delivered twice */
-	PLHW_STAT_WIRE_REORDERED, /* ... held back for others to overtake */
-	PLHW_STAT_WIRE_DELAYED,	/* ... arriving later than the latency */
-	PLHW_STAT_TX_STALLS,	/* TX engine stalls (stall_ms knob) */
-	PLHW_STAT_WIRE_TRUNCATED, /* ... cut short */
-	PLHW_NUM_STATS
-};
-
 /* Queue q's registers: PLHW_Q(q) + PLHW_*Q_*. */
 #define PLHW_Q(q)		(0x1000 + 0x100 * (q))
 #define PLHW_TXQ_BASE_LO	0x00	/* rw, DMA address of the ring */
@@ -168,6 +232,18 @@ enum plhw_stat {
 #define  PLHW_CAUSE_TX		BIT(1)	/* TX descriptors written back */
 #define  PLHW_CAUSE_LINK	BIT(2)	/* PLHW_STATUS_LINK changed */
 
+/* The register blocks, in address order, do not overlap. */
+static_assert(PLHW_REG_MAC_CTRL > PLHW_REG_PHY_STATUS);
+static_assert(PLHW_REG_MC_HASH(0) > PLHW_REG_MAC_PB_SIZE);
+static_assert(PLHW_REG_RSS_KEY(0) >= PLHW_REG_MC_HASH(PLHW_MC_HASH_REGS));
+static_assert(PLHW_REG_RSS_KEY(PLHW_RSS_KEY_LEN / 4) <= PLHW_REG_STAT_LO(0));
+static_assert(PLHW_REG_STAT_LO(PLHW_NUM_STATS) <= PLHW_REG_UC_HI(0));
+static_assert(PLHW_REG_UC_HI(PLHW_UC_ENTRIES) <= PLHW_REG_RSS_INDIR(0));
+static_assert(PLHW_REG_RSS_INDIR(PLHW_RSS_INDIR_LEN) <= PLHW_REG_L3C(0));
+static_assert(PLHW_REG_L3C(PLHW_L3C_RULES) <= PLHW_Q(0));
+static_assert(PLHW_L3C_STAT_HI(PLHW_L3C_NUM_STATS - 1) < 0x40);
+static_assert(PLHW_Q(1) - PLHW_Q(0) > PLHW_IRQ_CAUSE);
+
 #define PLHW_MAX_QUEUES		8
 #define PLHW_TSO_SEG_MAX	16384	/* TSO: headers + MSS of one segment */
 #define PLHW_MAX_IRQ_USECS	10000
@@ -185,6 +261,7 @@ enum plhw_stat {
 #define PLHW_DESC_DD		BIT(0)	/* descriptor done */
 #define PLHW_DESC_EOP		BIT(1)	/* RX: last buffer of the frame */
 #define PLHW_DESC_ERR		BIT(2)	/* RX: frame too long for the chain */
+#define PLHW_RXD_FCSE		BIT(3)	/* RX: a runt or wrong FCS, kept (SBP) */
 #define PLHW_RXD_L3_IPV4	BIT(4)
 #define PLHW_RXD_L3_IPV6	BIT(5)
 #define PLHW_RXD_L4_TCP		BIT(6)
@@ -200,6 +277,15 @@ enum plhw_stat {
 #define PLHW_TXD_EOP		BIT(0)	/* last descriptor of the frame */
 #define PLHW_TXD_CSUM		BIT(1)	/* insert a checksum (csum_start/offset) */
 #define PLHW_TXD_TSO		BIT(2)	/* segment (mss, hdr_len); implies CSUM */
+
+/*
+ * Frame ids (TX and RX descriptors, the pl_hw_* tracepoints): the sending
+ * port's id in the top byte, that port's count of frames put on its wire
+ * below, wrapping; a TSO frame's segments have consecutive ids.  The
+ * collector (bpf/life.bpf.c) names a TSO frame's segments from the first.
+ */
+#define PLHW_FRAME_ID_PORT	GENMASK(31, 24)
+#define PLHW_FRAME_ID_SEQ	GENMASK(23, 0)
 
 /**
  * struct plhw_tx_desc - one buffer of a frame to send
@@ -233,6 +319,8 @@ struct plhw_tx_desc {
 	__le32 rsvd1[7];
 };
 
+static_assert(sizeof(struct plhw_tx_desc) == 64);
+
 /**
  * struct plhw_rx_desc - one receive buffer
  * @addr: DMA address of the buffer, written by the driver
@@ -256,7 +344,7 @@ struct plhw_rx_desc {
 	__le32 rsvd1[8];
 };
 
-typedef void (*plhw_irq_handler_t)(void *data);
+static_assert(sizeof(struct plhw_rx_desc) == 64);
 
 /* Register access: what readl()/writel() on a BAR would be. */
 u32 plhw_readl(struct plhw_port *hw, u32 reg);
@@ -272,10 +360,12 @@ const char *plhw_name(struct plhw_port *hw);
  */
 struct dentry *plhw_debugfs_dir(struct plhw_port *hw);
 
-/* MSI-X: attach and detach a handler; the vector starts masked. */
-int plhw_request_irq(struct plhw_port *hw, unsigned int vec,
-		     plhw_irq_handler_t handler, void *data);
-void plhw_free_irq(struct plhw_port *hw, unsigned int vec);
+/*
+ * MSI-X: the Linux IRQ of a vector, to request_irq() (pci_irq_vector()).
+ * A vector starts masked by the NIC (its IRQ_MASK register) whenever its
+ * IRQ is requested.
+ */
+int plhw_irq_vector(struct plhw_port *hw, unsigned int vec);
 
 /* The "bus": two ports joined by a cable, as one pair. */
 int plhw_pair_create(struct plhw_port **a, struct plhw_port **b);

@@ -13,6 +13,36 @@
 
 #include <linux/tracepoint.h>
 
+/*
+ * A TX engine fetches descriptors [from, to) (and their buffers): the
+ * doorbells latched them, the fetch starts at start_ns and is done, the
+ * frames in the engine, at done_ns.
+ */
+TRACE_EVENT(pl_hw_tx_fetch,
+	TP_PROTO(int port, u16 queue, u32 from, u32 to, u64 start_ns,
+		 u64 done_ns),
+	TP_ARGS(port, queue, from, to, start_ns, done_ns),
+	TP_STRUCT__entry(
+		__field(int, port)
+		__field(u16, queue)
+		__field(u32, from)
+		__field(u32, to)
+		__field(u64, start_ns)
+		__field(u64, done_ns)
+	),
+	TP_fast_assign(
+		__entry->port = port;
+		__entry->queue = queue;
+		__entry->from = from;
+		__entry->to = to;
+		__entry->start_ns = start_ns;
+		__entry->done_ns = done_ns;
+	),
+	TP_printk("port=%d queue=%u from=%u to=%u start=%llu done=%llu",
+		  __entry->port, __entry->queue, __entry->from, __entry->to,
+		  __entry->start_ns, __entry->done_ns)
+);
+
 /* A frame leaves a port: after the TSO engine, one event per segment. */
 TRACE_EVENT(pl_hw_wire_tx,
 	TP_PROTO(int port, u16 queue, u32 frame_id, u32 len, u64 depart_ns,
@@ -70,6 +100,37 @@ TRACE_EVENT(pl_hw_rx_write,
 		  __entry->port, __entry->queue, __entry->frame_id,
 		  __entry->len, __entry->arrive_ns, __entry->nbufs,
 		  __entry->status)
+);
+
+/*
+ * The MAC drops a frame that arrived (enum plhw_mac_drop): a runt (under
+ * ETH_ZLEN + FCS bytes), a CRC error, or not for this port's addresses.
+ */
+TRACE_DEFINE_ENUM(PLHW_MAC_DROP_RUNT);
+TRACE_DEFINE_ENUM(PLHW_MAC_DROP_FCS);
+TRACE_DEFINE_ENUM(PLHW_MAC_DROP_FILTER);
+
+TRACE_EVENT(pl_hw_mac_drop,
+	TP_PROTO(int port, u32 frame_id, u32 len, enum plhw_mac_drop why),
+	TP_ARGS(port, frame_id, len, why),
+	TP_STRUCT__entry(
+		__field(int, port)
+		__field(u32, frame_id)
+		__field(u32, len)
+		__field(u8, why)
+	),
+	TP_fast_assign(
+		__entry->port = port;
+		__entry->frame_id = frame_id;
+		__entry->len = len;
+		__entry->why = why;
+	),
+	TP_printk("port=%d frame=%#x len=%u why=%s",
+		  __entry->port, __entry->frame_id, __entry->len,
+		  __print_symbolic(__entry->why,
+				   { PLHW_MAC_DROP_RUNT, "runt" },
+				   { PLHW_MAC_DROP_FCS, "fcs" },
+				   { PLHW_MAC_DROP_FILTER, "filter" }))
 );
 
 /* A vector fires: @held_ns after the first event it covers. */

@@ -1,22 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * plhw wire: one direction of the cable between two ports.  It has a rate
- * (frames leave one after another, each taking its bits' time) and a
- * one-way latency; both default to none, and then a frame reaches the peer
- * in the sender's context.  Otherwise it waits on the wire, by arrival
- * time, for a soft hrtimer.  Every frame gets the time it left (TX
- * writeback) and the time it arrived (RX descriptor), on the one clock of
- * the pair.
+ * (frames leave one after another, each taking its bits' time: the frame
+ * padded to ETH_ZLEN, its FCS, preamble, start delimiter and inter-frame
+ * gap) and a one-way latency.  A frame's first bit leaves when the TX
+ * engine starts it and the wire is free (its TX timestamp); its last bit
+ * reaches the peer's MAC its bits' time plus the latency later (its RX
+ * timestamp), when the peer's RX engine writes it to the host: at once if
+ * that time has come (the engine ran late), else from a soft hrtimer that
+ * delivers the frames on the wire by arrival time.  Both times are on the
+ * one clock of the pair.
+ *
+ * The sending MAC (mac.c) pads the frame and appends its FCS before the
+ * wire takes it; the receiving MAC checks what arrives.
  *
  * Faults, for tests and for studying the stack under stress (debugfs
  * knobs, each counted where it acts): frames lost, corrupted (a bit of
- * the last byte flipped, after the checksum engines), cut short (to
- * 1..PLHW_WIRE_TRUNC_MAX bytes: a runt, or headers that end early; the
- * sender counts the whole frame, the receiver what arrives), duplicated,
+ * the frame's last byte flipped, after the checksum engines and the FCS:
+ * a CRC error), cut short (to 1..PLHW_WIRE_TRUNC_MAX bytes with what
+ * remains of the FCS: a runt or a CRC error; the sender counts the whole
+ * frame, the receiver what arrives), duplicated,
  * held back for reorder_us so that later frames overtake them, and
  * delayed by up to jitter_us more than the latency without leaving their
  * order.
  */
+#include <linux/if_ether.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 
@@ -50,7 +58,7 @@ static enum hrtimer_restart plhw_wire_timer(struct hrtimer *timer)
 		list_del(&f->node);
 		wire->nr_frames--;
 		if (peer)
-			plhw_rx_frame(peer, f->data, f->len, f->arrive, f->id);
+			plhw_mac_rx(peer, f->data, f->len, f->arrive, f->id);
 		kfree(f);
 	}
 	rcu_read_unlock();
@@ -62,6 +70,7 @@ void plhw_wire_init(struct plhw_wire *wire)
 {
 	spin_lock_init(&wire->lock);
 	INIT_LIST_HEAD(&wire->frames);
+	wire->latency_us = PLHW_WIRE_LATENCY_US;
 	hrtimer_setup(&wire->timer, plhw_wire_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
 	atomic_set(&wire->corrupt, 0);
@@ -145,63 +154,85 @@ u32 plhw_wire_ids(struct plhw_port *port, u32 n)
 {
 	u32 last = atomic_add_return(n, &port->wire.next_id);
 
-	return plhw_wire_id(((u32)port->id << 24) | (last & 0xffffff), 1 - n);
+	return plhw_wire_id(FIELD_PREP(PLHW_FRAME_ID_PORT, port->id) |
+			    FIELD_GET(PLHW_FRAME_ID_SEQ, last), 1 - n);
+}
+
+/* How long @len bytes of frame take on a wire of @rate Mbit/s, in ns. */
+static u64 plhw_wire_ns(u32 len, u32 rate)
+{
+	return div_u64((u64)(max_t(u32, len, ETH_ZLEN) + PLHW_WIRE_OVERHEAD) *
+		       8 * 1000, rate);
 }
 
 /**
  * plhw_wire_send() - put a frame on the wire of @port
  * @port: the sending port
  * @txq: the TX queue sending it, locked (its counters)
- * @data: the frame; the wire may change it (corruption knob)
+ * @data: the frame, with PLHW_MAC_ROOM bytes of room after it for the
+ *	MAC's padding and FCS; the wire may change it (corruption knob)
  * @len: its length
- * @tstamp: set to the time the frame left
+ * @start: the earliest its first bit may leave: the wire may be busy
+ *	until later with a frame of another queue
  * @id: the frame's id (plhw_wire_ids()), which the peer's RX descriptor
  *	carries
+ *
+ * The frame's last bit arrives its time on the wire (rate) and the
+ * latency after its first bit left: then the peer's MAC has it, and its
+ * RX engine writes it to the host.
+ *
+ * Return: when its first bit left (the TX timestamp).
  */
-void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
-		    u32 len, u64 *tstamp, u32 id)
+u64 plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
+		   u32 len, u64 start, u32 id)
 {
 	u32 latency_us = READ_ONCE(port->wire.latency_us);
 	u32 jitter_us = READ_ONCE(port->wire.jitter_us);
-	u32 rate = READ_ONCE(port->wire.rate_mbit);
-	u64 now = plhw_clock(), depart, arrive;
+	u32 rate = READ_ONCE(port->wire.rate_mbit), status;
 	struct plhw_wire *wire = &port->wire;
+	u64 now = plhw_clock(), depart, arrive, bits_ns;
 	struct plhw_port *peer;
+	u32 wlen, flen;
 	bool reordered = false;
 	unsigned int copies;
 
-	*tstamp = now;
-
+	depart = start;
 	rcu_read_lock();
 	peer = rcu_dereference(port->peer);
-	if (!peer || !plhw_link_is_up(port)) {
+	status = plhw_phy_status(port);
+	if (!peer || !(status & PLHW_PHY_LINK)) {
 		txq->stats[PLHW_STAT_TX_LINK_DOWN]++;
 		goto out_unlock_rcu;
 	}
+	/* the link's speed, unless the knob sets a slower line */
+	if (!rate)
+		rate = plhw_speed_mbit(FIELD_GET(PLHW_PHY_SPEED, status));
 
-	/* after the checksum engines: the receiver must notice */
+	plhw_l3c_count(port, data, len, true);
+	/* the MAC pads the frame and appends its FCS */
+	wlen = plhw_mac_tx(data, len);
+	flen = wlen - ETH_FCS_LEN;
+	/* on the wire, after the MAC: the receiver's MAC must notice */
 	if (atomic_add_unless(&wire->corrupt, -1, 0) ||
 	    plhw_fault(READ_ONCE(wire->corrupt_ppm))) {
 		data[len - 1] ^= BIT(get_random_u32_below(8));
 		atomic64_inc(&wire->corrupted);
 	}
-	txq->stats[PLHW_STAT_TX_FRAMES]++;
-	txq->stats[PLHW_STAT_TX_BYTES] += len;
-	plhw_l3c_count(port, data, len, true);
-	if (len > 1 && plhw_fault(READ_ONCE(wire->truncate_ppm))) {
-		len = 1 + get_random_u32_below(min(len - 1, PLHW_WIRE_TRUNC_MAX));
+	/* the whole frame is sent; what arrives of it may be cut short */
+	bits_ns = plhw_wire_ns(len, rate);
+	if (plhw_fault(READ_ONCE(wire->truncate_ppm))) {
+		wlen = 1 + get_random_u32_below(min(wlen - 1,
+						    (u32)PLHW_WIRE_TRUNC_MAX));
 		atomic64_inc(&wire->truncated);
 	}
+	/* after the faults: a frame counted has met the knobs */
+	txq->stats[PLHW_STAT_TX_FRAMES]++;
+	txq->stats[PLHW_STAT_TX_BYTES] += flen;
 
 	spin_lock_bh(&wire->lock);
-	depart = now;
-	if (rate) {
-		depart = max(now, wire->free_at) +
-			 div_u64((u64)(len + PLHW_WIRE_OVERHEAD) * 8 * 1000, rate);
-		wire->free_at = depart;
-	}
-	*tstamp = depart;
-	arrive = depart + (u64)latency_us * NSEC_PER_USEC;
+	depart = max(start, wire->free_at);
+	wire->free_at = depart + bits_ns;
+	arrive = depart + bits_ns + (u64)latency_us * NSEC_PER_USEC;
 	if (jitter_us)
 		arrive += get_random_u32_below(jitter_us + 1) * NSEC_PER_USEC;
 	if (plhw_fault(READ_ONCE(wire->reorder_ppm))) {
@@ -213,7 +244,7 @@ void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 		arrive = max(arrive, wire->last_arrive);
 		wire->last_arrive = arrive;
 	}
-	trace_pl_hw_wire_tx(port->id, txq->index, id, len, depart, arrive);
+	trace_pl_hw_wire_tx(port->id, txq->index, id, flen, depart, arrive);
 
 	if (plhw_fault(READ_ONCE(wire->drop_ppm))) {
 		atomic64_inc(&wire->lost);
@@ -221,15 +252,15 @@ void plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 	}
 	if (reordered)
 		atomic64_inc(&wire->reordered);
-	else if (arrive > depart + (u64)latency_us * NSEC_PER_USEC)
+	else if (arrive > depart + bits_ns + (u64)latency_us * NSEC_PER_USEC)
 		atomic64_inc(&wire->delayed);
 	copies = plhw_fault(READ_ONCE(wire->dup_ppm)) ? 2 : 1;
 	if (copies == 2)
 		atomic64_inc(&wire->duplicated);
 	while (copies--) {
 		if (arrive <= now && list_empty(&wire->frames))
-			plhw_rx_frame(peer, data, len, arrive, id);
-		else if (!plhw_wire_hold(wire, data, len, arrive, id))
+			plhw_mac_rx(peer, data, wlen, arrive, id);
+		else if (!plhw_wire_hold(wire, data, wlen, arrive, id))
 			/* a wire that holds too much loses frames */
 			atomic64_inc(&wire->dropped);
 	}
@@ -237,4 +268,5 @@ out_unlock_wire:
 	spin_unlock_bh(&wire->lock);
 out_unlock_rcu:
 	rcu_read_unlock();
+	return depart;
 }

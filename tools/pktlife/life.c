@@ -1590,10 +1590,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		for (s = first; s <= last; s++) {
 			if (!e->ts[s])
 				continue;
-			printf("%s{\"stage\":\"%s\",\"t_ns\":%llu,\"delta_ns\":%llu}",
+			printf("%s{\"stage\":\"%s\",\"t_ns\":%llu,\"delta_ns\":%llu,\"cpu\":%u}",
 			       n++ ? "," : "", stage_name[s],
 			       (unsigned long long)e->ts[s],
-			       (unsigned long long)(e->ts[s] - prev));
+			       (unsigned long long)(e->ts[s] - prev), e->cpu[s]);
 			prev = e->ts[s];
 		}
 		printf("],\"total_ns\":%llu}\n", (unsigned long long)(end - e->t0));
@@ -1606,13 +1606,14 @@ static int on_event(void *ctx, void *data, size_t size)
 		       drop_reason_name(e->reason, rb, sizeof(rb)) : "",
 		       e->flags & LIF_CLONED ? " (a clone went on to a socket)" : "",
 		       e->flags & LIF_BRANCH ? " (clone)" : "");
-		printf("  %-8s %12s %12s\n", "STAGE", "AT", "DELTA");
+		printf("  %-8s %12s %12s %4s\n", "STAGE", "AT", "DELTA", "CPU");
 		for (s = first; s <= last; s++) {
 			if (!e->ts[s])
 				continue;
-			printf("  %-8s %12s %12s\n", stage_name[s],
+			printf("  %-8s %12s %12s %4u\n", stage_name[s],
 			       fmt_ns(e->ts[s] - e->t0, b[0], sizeof(b[0])),
-			       fmt_ns(e->ts[s] - prev, b[1], sizeof(b[1])));
+			       fmt_ns(e->ts[s] - prev, b[1], sizeof(b[1])),
+			       e->cpu[s]);
 			prev = e->ts[s];
 		}
 		printf("  %-8s %12s %12s\n\n", "total", "",

@@ -11,7 +11,7 @@
  *            stage before it to its own end, so that a journey's slices
  *            tile its life; args: journey number, flow, frame id, number
  *            of wire frames (a TSO send's segments, the frames GRO
- *            merged), how it ended
+ *            merged), the CPU of the point that ended it, how it ended
  *   flow     arrows ("ph":"s"/"t"/"f", id = journey number) from each
  *            slice of a journey to the next
  * Times are the kernel's CLOCK_MONOTONIC in microseconds, with the
@@ -111,8 +111,8 @@ void perfetto_journey(const struct perfetto_journey *j)
 		pf_us("dur", e->ts[s] > prev ? e->ts[s] - prev : (__u64)0);
 		fprintf(pf, ",\"args\":{\"journey\":%lu,\"flow\":", pf_journeys);
 		json_str(pf, j->flow);
-		fprintf(pf, ",\"frame\":\"%#x\",\"frames\":%u,\"end\":", e->frame_id,
-			e->frames);
+		fprintf(pf, ",\"frame\":\"%#x\",\"frames\":%u,\"cpu\":%u,\"end\":",
+			e->frame_id, e->frames, e->cpu[s]);
 		json_str(pf, j->end);
 		fprintf(pf, "}}");
 		/* the arrow: leaves this slice, enters the next */
