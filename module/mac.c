@@ -17,33 +17,40 @@
 
 #include "pktlife.h"
 
-/* With mac_lock held: the MAC's CTRL from the filter's mode and features. */
-static void pl_mac_write_ctrl(struct pl_priv *priv, netdev_features_t features)
+/*
+ * With mac_lock held: the MAC's CTRL from the filter's mode and the
+ * features' bits.  Both are kept here, not read from dev->features: the
+ * core sets those only after ndo_set_features() returns, and an rx_mode
+ * update in between would write the old bits back.
+ */
+static void pl_mac_write_ctrl(struct pl_priv *priv)
 {
-	u32 ctrl = priv->mac_mode | PLHW_MAC_BAM;
-
 	lockdep_assert_held(&priv->mac_lock);
-	if (features & NETIF_F_RXFCS)
-		ctrl |= PLHW_MAC_KEEP_FCS;
-	if (features & NETIF_F_RXALL)
-		ctrl |= PLHW_MAC_SBP;
-	pl_writel(priv, PLHW_REG_MAC_CTRL, ctrl);
+	pl_writel(priv, PLHW_REG_MAC_CTRL,
+		  priv->mac_mode | priv->mac_keep | PLHW_MAC_BAM);
 }
 
 /* With mac_lock held: entry @n of the perfect filter holds @addr (or none). */
 static void pl_mac_write_uc(struct pl_priv *priv, unsigned int n,
 			    const u8 *addr)
 {
+	u32 hi, lo;
+
 	lockdep_assert_held(&priv->mac_lock);
 	if (!addr) {
 		pl_writel(priv, PLHW_REG_UC_HI(n), 0);
 		return;
 	}
+	hi = PLHW_UC_VALID | FIELD_PREP(PLHW_UC_MAC_HI, addr[0] << 8 | addr[1]);
+	lo = get_unaligned_be32(addr + 2);
+	/* already there: rewriting would drop its frames for a moment */
+	if (pl_readl(priv, PLHW_REG_UC_HI(n)) == hi &&
+	    pl_readl(priv, PLHW_REG_UC_LO(n)) == lo)
+		return;
 	/* invalid while half written: LO, then HI with VALID */
 	pl_writel(priv, PLHW_REG_UC_HI(n), 0);
-	pl_writel(priv, PLHW_REG_UC_LO(n), get_unaligned_be32(addr + 2));
-	pl_writel(priv, PLHW_REG_UC_HI(n),
-		  PLHW_UC_VALID | FIELD_PREP(PLHW_UC_MAC_HI, addr[0] << 8 | addr[1]));
+	pl_writel(priv, PLHW_REG_UC_LO(n), lo);
+	pl_writel(priv, PLHW_REG_UC_HI(n), hi);
 }
 
 /**
@@ -83,7 +90,7 @@ void pl_set_rx_mode(struct net_device *dev)
 		pl_mac_write_uc(priv, n, NULL);
 	for (i = 0; i < PLHW_MC_HASH_REGS; i++)
 		pl_writel(priv, PLHW_REG_MC_HASH(i), hash[i]);
-	pl_mac_write_ctrl(priv, dev->features);
+	pl_mac_write_ctrl(priv);
 	spin_unlock_bh(&priv->mac_lock);
 }
 
@@ -94,8 +101,15 @@ void pl_set_rx_mode(struct net_device *dev)
  */
 void pl_mac_set_features(struct pl_priv *priv, netdev_features_t features)
 {
+	u32 keep = 0;
+
+	if (features & NETIF_F_RXFCS)
+		keep |= PLHW_MAC_KEEP_FCS;
+	if (features & NETIF_F_RXALL)
+		keep |= PLHW_MAC_SBP;
 	spin_lock_bh(&priv->mac_lock);
-	pl_mac_write_ctrl(priv, features);
+	priv->mac_keep = keep;
+	pl_mac_write_ctrl(priv);
 	spin_unlock_bh(&priv->mac_lock);
 }
 

@@ -21,8 +21,9 @@ static enum hrtimer_restart pl_rx_retry(struct hrtimer *timer)
 }
 
 /*
- * After a poll that completed: with no buffer posted (the pool had no page
- * for any), the NIC can raise no RX event, so a timer polls again --
+ * After a poll that completed: with fewer buffers posted than the longest
+ * frame takes (the pool had no page for the rest), the NIC may raise no RX
+ * event (pl_rx_starved()), so a timer polls again --
  * after 1 ms, then twice as long each time the refill fails again, up to
  * PL_RX_RETRY_MAX_MS, rather than polling without end; frames that come
  * meanwhile are missed (hw_rx_missed), as on a real NIC.
@@ -342,10 +343,15 @@ static int pl_up(struct pl_priv *priv)
 	/* the rest of the filter: the core's ndo_set_rx_mode after open */
 	pl_mac_write_addr(priv);
 	pl_writel(priv, PLHW_REG_CTRL, pl_ctrl(priv->dev));
-	/* a link change latched while masked fires now */
-	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
+	/*
+	 * The carrier first, then unmask: a link change after the read is
+	 * latched and fires at the unmask, and its handler, on the CPU the
+	 * link IRQ names, reads STATUS again.  The other way round, our
+	 * carrier_on() could land after that handler's carrier_off().
+	 */
 	if (pl_readl(priv, PLHW_REG_STATUS) & PLHW_STATUS_LINK)
 		netif_carrier_on(priv->dev);
+	pl_writel(priv, PLHW_REG_MISC_MASK, 0);
 	netif_tx_start_all_queues(priv->dev);
 	return 0;
 

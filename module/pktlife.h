@@ -280,6 +280,7 @@ struct pl_priv {
 	 */
 	spinlock_t mac_lock;
 	u32 mac_mode;			/* PLHW_MAC_UPE, _MPE; mac_lock */
+	u32 mac_keep;			/* PLHW_MAC_KEEP_FCS, _SBP; mac_lock */
 	char link_irq_name[IFNAMSIZ + 16];
 	struct pl_queue queues[PLHW_MAX_QUEUES];
 };

@@ -285,10 +285,23 @@ static struct sk_buff *pl_rx_build(struct pl_queue *q, u32 i, u32 n, u32 len,
 	return skb;
 }
 
-/* No buffer is posted: the NIC can raise no RX event to get us going. */
+/*
+ * The buffers the longest frame the NIC can receive takes: PL_MAX_MTU
+ * (whatever our MTU: the peer's may be larger), two VLAN tags, the FCS.
+ */
+#define PL_RX_FRAME_BUFS \
+	DIV_ROUND_UP(PL_MAX_MTU + ETH_HLEN + 2 * VLAN_HLEN + ETH_FCS_LEN, \
+		     PL_RX_BUF_LEN)
+
+/*
+ * Fewer buffers posted than the longest frame takes: the NIC holds such a
+ * frame in its packet buffer until the rest are posted, raising no RX
+ * event meanwhile (nor for the frames behind it), so nothing but the
+ * driver can get the queue going again.
+ */
 bool pl_rx_starved(const struct pl_queue *q)
 {
-	return !pl_rx_posted(q);
+	return pl_rx_posted(q) < PL_RX_FRAME_BUFS;
 }
 
 /* The NIC let go of the ring: count the frames it wrote that we never took. */
@@ -379,7 +392,7 @@ next:
 		q->rx_ntc = (i + n) & mask;
 	}
 
-	if (done || !pl_rx_posted(q))
+	if (done || pl_rx_starved(q))
 		pl_rx_refill(q);
 
 	u64_stats_update_begin(&q->rx_stats.syncp);

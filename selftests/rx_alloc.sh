@@ -17,6 +17,14 @@
 #            by itself (each refill stops at its first failure, the next
 #            poll tries again), rx0_alloc_fail grows by exactly 5, and
 #            every datagram after is received
+#   partial  MTU 9000, plb's RX ring 64 (63 buffers posted), rx_alloc_fail
+#            100000: 62 datagrams of one buffer each leave one posted, and
+#            a datagram of 8000 bytes (3 buffers) waits in the NIC's packet
+#            buffer, which raises no RX event for it; the driver, seeing
+#            fewer buffers posted than the longest frame takes, polls again
+#            on its retry timer: with the knob back at 0 the refill lets
+#            the NIC write the frame, and it arrives (before: the queue
+#            stalled for good, every later frame queued behind it)
 #   ring     ring_alloc_fail 2 with two queues, all of plb's RX steered to
 #            queue 0 (ethtool -X equal 1), under a ping flood: ethtool -G
 #            fails ROUNDS times with ENOMEM, each time after staging queue
@@ -33,7 +41,7 @@ ROUNDS=30
 require_root
 require_cmd ethtool ping python3
 pl_load
-ktap_plan 3
+ktap_plan 4
 setup_ns NSA NSB
 pl_pair_quiet "$NSA" pla 10.0.72.1 "$NSB" plb 10.0.72.2 || exit $KSFT_FAIL
 dbg=$(pl_dbg_dir "$NSB" plb) || fail_all "no debugfs directory for plb"
@@ -48,6 +56,25 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for _ in range(int(sys.argv[1])):
     s.sendto(b"s" * 1000, ("10.0.72.2", 9))
 ' "$1"
+}
+
+# send_big: one 8000-byte datagram pla -> plb:9
+send_big()
+{
+	ip netns exec "$NSA" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"b" * 8000, ("10.0.72.2", 9))
+'
+}
+
+# rx_got SNAP N: plb's rx0_packets grew by N or more since pl_snap SNAP
+rx_got()
+{
+	local -n _b=$1
+
+	pl_snap S "$NSB" plb
+	[ $((S[rx0_packets] - _b[rx0_packets])) -ge "$2" ]
 }
 
 # knob_is NAME VALUE: the debugfs knob reads VALUE
@@ -112,6 +139,34 @@ check_delta C2 C3 rx0_packets eq 100 "plb (after the failures)"
 check_delta C2 C3 hw_rx_missed eq 0 "plb (after the failures)"
 pl_info_deltas plb C0 C3 '^(rx0_(packets|polls|alloc_fail)|hw_rx_(frames|missed))$'
 log_test "rx_alloc_fail 5: exactly 5 failures counted, the ring refilled by itself"
+
+RET=0
+ip -n "$NSA" link set pla mtu 9000 && ip -n "$NSB" link set plb mtu 9000 &&
+	ip netns exec "$NSB" ethtool -G plb rx 64 &&
+	pl_neigh_pin "$NSA" pla 10.0.72.1 "$NSB" plb 10.0.72.2
+check_err $? "MTU 9000 on both ends, plb's RX ring 64"
+pl_snap P0 "$NSB" plb
+echo 100000 >"$dbg/rx_alloc_fail"
+send 62
+check_err $? "datagrams pla -> plb"
+busywait 5000 rx_got P0 62
+check_err $? "62 datagrams into 63 posted buffers"
+send_big
+check_err $? "an 8000-byte datagram pla -> plb"
+echo 0 >"$dbg/rx_alloc_fail"
+busywait 3000 rx_got P0 63
+check_err $? "the 8000-byte datagram never arrived: plb's queue 0 stalled"
+pl_snap P1 "$NSB" plb
+check_delta P0 P1 rx0_packets eq 63 plb
+check_delta P0 P1 hw_rx_missed eq 0 plb
+ip netns exec "$NSA" ping -c 3 -i 0.2 -W 2 -q 10.0.72.2 >/dev/null
+check_err $? "ping after the 8000-byte datagram"
+pl_info_deltas plb P0 P1 '^(rx0_(packets|polls|alloc_fail)|hw_rx_(frames|missed))$'
+ip -n "$NSA" link set pla mtu 1500 && ip -n "$NSB" link set plb mtu 1500 &&
+	ip netns exec "$NSB" ethtool -G plb rx 256 &&
+	pl_neigh_pin "$NSA" pla 10.0.72.1 "$NSB" plb 10.0.72.2
+check_err $? "MTU 1500 and RX ring 256 again"
+log_test "a jumbo frame short of posted buffers: the driver posts more unasked"
 
 RET=0
 ip netns exec "$NSB" ethtool -L plb combined 2 &&

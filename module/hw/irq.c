@@ -176,11 +176,18 @@ static enum hrtimer_restart plhw_vec_timer(struct hrtimer *timer)
 {
 	struct plhw_vec *v = container_of(timer, struct plhw_vec, timer);
 	unsigned long flags;
-	bool fire;
+	bool fire = false;
 
 	raw_spin_lock_irqsave(&v->lock, flags);
-	v->armed = false;
-	fire = plhw_vec_fire_locked(v);
+	/*
+	 * Not armed: an event past the deadline fired the vector while we
+	 * waited for the lock (its hrtimer_try_to_cancel() found us running);
+	 * firing again would latch a pending bit with no event behind it.
+	 */
+	if (v->armed) {
+		v->armed = false;
+		fire = plhw_vec_fire_locked(v);
+	}
 	raw_spin_unlock_irqrestore(&v->lock, flags);
 
 	if (fire)
