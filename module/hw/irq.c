@@ -7,7 +7,9 @@
  * - The NIC's interrupt logic, per vector: RX and TX events, moderation
  *   (rx/tx usecs and frames, a minimum gap between firings), the vector's
  *   own mask which it sets when it fires (auto-mask) and the driver clears
- *   through a register, the cause register, events latched while masked.
+ *   through a register, the cause register (the causes the message
+ *   carried: cleared in the logic when it is sent), events latched while
+ *   masked.
  * - The MSI-X table entry: a mask bit with its pending bit (the irq_chip's
  *   mask and unmask), and the message's destination CPU (the chip's
  *   affinity, from /proc/irq/N/smp_affinity_list or the driver's hint).
@@ -105,6 +107,15 @@ static bool plhw_vec_fire_locked(struct plhw_vec *v)
 	v->fired = true;
 	trace_pl_hw_irq(v->port->id, v->index, v->cause, v->rx_events,
 			v->tx_events, v->first_ns ? plhw_clock() - v->first_ns : 0);
+	/*
+	 * Auto-clear, as igb's EIAC: the causes go with the message, for its
+	 * handler to read, and events from now on collect anew.  A handler
+	 * that reads late (threaded, on PREEMPT_RT) cannot take the causes
+	 * of events latched after the message: they fire at unmask with
+	 * their own.
+	 */
+	v->msg_cause |= v->cause;
+	v->cause = 0;
 	v->first_ns = 0;
 	v->rx_events = 0;
 	v->tx_events = 0;
@@ -312,6 +323,7 @@ static unsigned int plhw_msix_startup(struct irq_data *d)
 	v->pending = false;
 	v->fired = false;
 	v->cause = 0;
+	v->msg_cause = 0;
 	v->first_ns = 0;
 	v->rx_events = 0;
 	v->tx_events = 0;

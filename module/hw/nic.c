@@ -195,8 +195,8 @@ static u32 plhw_read_queue(struct plhw_port *port, unsigned int q, u32 reg)
 	case PLHW_IRQ_CAUSE:
 		/* read by the interrupt handler, in hardirq context too */
 		raw_spin_lock_irqsave(&v->lock, flags);
-		val = v->cause;
-		v->cause = 0;
+		val = v->msg_cause;
+		v->msg_cause = 0;
 		raw_spin_unlock_irqrestore(&v->lock, flags);
 		return val;
 	}
@@ -339,8 +339,8 @@ u32 plhw_readl(struct plhw_port *hw, u32 reg)
 		return READ_ONCE(hw->clock_hi);
 	case PLHW_REG_MISC_CAUSE:
 		raw_spin_lock_irqsave(&hw->vec[PLHW_VEC_MISC].lock, flags);
-		val = hw->vec[PLHW_VEC_MISC].cause;
-		hw->vec[PLHW_VEC_MISC].cause = 0;
+		val = hw->vec[PLHW_VEC_MISC].msg_cause;
+		hw->vec[PLHW_VEC_MISC].msg_cause = 0;
 		raw_spin_unlock_irqrestore(&hw->vec[PLHW_VEC_MISC].lock, flags);
 		return val;
 	default:

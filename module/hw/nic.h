@@ -67,7 +67,8 @@ struct plhw_vec {
 	bool armed;			/* moderation timer running */
 	u32 rx_events;			/* since the vector last fired */
 	u32 tx_events;
-	u32 cause;			/* PLHW_IRQ_CAUSE_*, read to clear */
+	u32 cause;			/* PLHW_CAUSE_* since it last fired */
+	u32 msg_cause;			/* sent: PLHW_IRQ_CAUSE, read-clear */
 	u32 rx_usecs;
 	u32 rx_frames;
 	u32 tx_usecs;
