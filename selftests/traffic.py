@@ -33,7 +33,8 @@ connections went:
 (connected: connections made; timed_out: ended by TCP_USER_TIMEOUT, data
 unacknowledged that long; failed: ended by anything else, a reset or a
 send error, which no reconfiguration of a working device explains;
-connect_failed: attempts that never connected; last_error: the errno name
+connect_failed: attempts the kernel gave up on, which the receiver can
+never have accepted; last_error: the errno name
 of the last failure, or "-".)
 """
 
@@ -179,7 +180,11 @@ def tcp_client(dst, port, rate, user_timeout, st):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         connected = False
         try:
-            s.settimeout(1)
+            # No timeout of our own on connect(): the kernel's alone
+            # decides (TCP_USER_TIMEOUT bounds SYN_SENT too, else
+            # tcp_syn_retries).  A timeout here could expire just as the
+            # retransmitted SYN's handshake completes: the peer accepts
+            # a connection this side then counts as never made.
             if user_timeout:
                 s.setsockopt(socket.IPPROTO_TCP, TCP_USER_TIMEOUT, user_timeout)
             if rate:
@@ -188,7 +193,6 @@ def tcp_client(dst, port, rate, user_timeout, st):
             connected = True
             st.connected += 1
             st.write()
-            s.settimeout(None)
             off = 0
             while True:
                 n = s.send(PATTERN[off:off + 65536])
