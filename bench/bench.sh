@@ -4,8 +4,14 @@
 # make bench: pktlife's benchmarks, one VM boot per kernel (bench/guest.sh
 # says what is measured), results in bench/results/ as JSON and markdown,
 # and one line per ratio and per target on stdout.
-#	bench.sh [--smoke] [--reps N] [--secs S] [--parallel] [--kernel NAME]...
+#	bench.sh [--smoke] [--reps N] [--secs S] [--parallel] [--icount SHIFT]
+#		 [--only PHASES] [--kernel NAME]...
 #	PKTLIFE_VM_KVM=1 uses KVM where it works (TCG otherwise)
+# --icount SHIFT boots the VMs with QEMU's -icount (testing/vm/run): guest
+# time counts instructions, so a rate per guest second is a cost in
+# instructions, whatever the host does meanwhile; its results stay in
+# build/bench/ (result-REL-icount.*), beside the wall-clock ones.
+# --only PHASES: guest.sh's phases, e.g. "pps observe" (build/bench/ too).
 # --parallel runs the kernels' VMs at the same time, when the host has a
 # CPU for each: that checks in about half the time that everything runs;
 # whether its figures hold is not shown yet (Documentation/performance.rst),
@@ -17,7 +23,7 @@ cd "$top" || exit 1
 
 kernels=()
 guest_args=()
-reps=5 secs=2 serial=1
+reps=5 secs=2 serial=1 icount=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) guest_args+=(--smoke); reps=1 secs=1 ;;
@@ -25,6 +31,9 @@ while [ $# -gt 0 ]; do
 	--secs) guest_args+=(--secs "$2"); secs=$2; shift ;;
 	--kernel) kernels+=("$2"); shift ;;
 	--parallel) serial=0 ;;
+	--icount) icount=${2:-}; shift
+		[[ $icount =~ ^([0-9]|10)$ ]] || { echo "bench.sh: --icount wants a shift of 0 to 10" >&2; exit 2; } ;;
+	--only) guest_args+=(--only "$2"); shift ;;
 	*) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -60,7 +69,8 @@ bench_kernel()
 	rel=$(scripts/kernels.sh release "$k")
 	raw=$out/raw-$rel.txt
 	echo "# bench: kernel $rel"
-	testing/vm/run --kernel "$k" --timeout 1500 -- "$top/bench/guest.sh" \
+	testing/vm/run --kernel "$k" --timeout 1500 ${icount:+--icount "$icount"} \
+		-- "$top/bench/guest.sh" \
 		"${guest_args[@]}" --out "$raw" >"$out/vm-$rel.log" 2>&1 &
 	vm=$!
 	tail -n +1 -s 0.5 -f --pid=$vm "$out/vm-$rel.log" | sed -u "s/^/[$k] /"
@@ -68,8 +78,10 @@ bench_kernel()
 	[ "$(grep -c '^# bench: done at' "$out/vm-$rel.log")" -eq 1 ] || rc=1
 	mode=tcg
 	grep -q '^# vm: .*, kvm,' "$out/vm-$rel.log" && mode=kvm
+	[ -n "$icount" ] && mode="icount shift=$icount"
 	base=$top/bench/results/$day-$rel
 	[ ${#guest_args[@]} -gt 0 ] || [ $serial = 0 ] && base=$out/result-$rel
+	[ -n "$icount" ] && base=$out/result-$rel-icount
 	python3 bench/report.py "$raw" --kernel "$rel" --rev "$rev" \
 		--date "$day" --reps "$reps" --secs "$secs" --mode "$mode" \
 		--json "$base.json" --md "$base.md" >"$out/summary-$rel.txt" || return 1
