@@ -20,7 +20,9 @@
 #   tp       pps with pktlife.ko as built vs built with PL_NOTRACE=1
 #            (its tracepoints compiled out), alternating per run
 #   observe  pps and tcp with nothing attached, with "pktlife stat -A"
-#            (every RX and TX stage, both netns), with bench/stages.bt
+#            (every RX and TX stage, both netns), with the same attached
+#            but every program returning at once (PKTLIFE_BENCH_EMPTY=1:
+#            what entering the hooks costs), with bench/stages.bt
 #            (Debian's bpftrace doing the same stages), then nothing again
 #   progs    per-program cost while pktlife stat runs under pps and tcp,
 #            from the kernel's own accounting (kernel.bpf_stats_enabled)
@@ -275,7 +277,7 @@ attached()
 	grep -q "$1" "$TMPD/obs.out" "$TMPD/obs.err" || ! kill -0 "$2" 2>/dev/null
 }
 
-# observe_start pktlife|bpftrace: attach, record how long it took
+# observe_start pktlife|empty|bpftrace: attach, record how long it took
 observe_start()
 {
 	local t0 t1 ready
@@ -284,6 +286,11 @@ observe_start()
 	case $1 in
 	pktlife)
 		"$PL_TOOL" stat -A -I 3600 >"$TMPD/obs.out" 2>"$TMPD/obs.err" &
+		ready="following packets"
+		;;
+	empty)
+		PKTLIFE_BENCH_EMPTY=1 "$PL_TOOL" stat -A -I 3600 \
+			>"$TMPD/obs.out" 2>"$TMPD/obs.err" &
 		ready="following packets"
 		;;
 	bpftrace)
@@ -441,7 +448,7 @@ if wanted observe; then
 	[ -d /run/netns/pl-a ] || pair pktlife pl || fail "pair pl"
 	use pl
 	# nothing again at the end: the conditions did not drift meanwhile
-	observers="none pktlife bpftrace none2"
+	observers="none pktlife empty bpftrace none2"
 	[ -n "$SMOKE" ] && observers=${observers% none2}
 	for obs in $observers; do
 		if [ "${obs%2}" != none ]; then
@@ -460,9 +467,14 @@ if wanted observe; then
 		fi
 		if [ "${obs%2}" != none ]; then
 			observe_stop
-			# it counted the packets it watched
-			[ "$obs" = pktlife ] && grep -q '^RX  started [1-9]' "$TMPD/obs.out" ||
-				[ "$obs" = bpftrace ] || fail "pktlife stat saw nothing"
+			# it counted the packets it watched; with empty
+			# programs, none
+			case $obs in
+			pktlife) grep -q '^RX  started [1-9]' "$TMPD/obs.out" ||
+				fail "pktlife stat saw nothing" ;;
+			empty) grep -q '^RX  started 0 ' "$TMPD/obs.out" ||
+				fail "pktlife stat with empty programs: $(grep -m1 '^RX  started' "$TMPD/obs.out")" ;;
+			esac
 		fi
 	done
 fi

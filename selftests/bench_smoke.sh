@@ -42,20 +42,20 @@ python3 "$PL_TOP/bench/report.py" "$TMPD/raw" --kernel "$PL_KREL" --rev test \
 	>"$TMPD/summary"
 check_err $? "report.py failed"
 for f in pps.pktlife pps.veth tcp.pktlife tcp.veth mq.q1 mq.q2 tp.on tp.off \
-	observe.pps.none observe.pps.pktlife observe.pps.bpftrace \
-	observe.tcp.none observe.tcp.pktlife observe.tcp.bpftrace; do
+	observe.pps.none observe.pps.pktlife observe.pps.empty observe.pps.bpftrace \
+	observe.tcp.none observe.tcp.pktlife observe.tcp.empty observe.tcp.bpftrace; do
 	jq -e --arg f "$f" '.figures[$f].median > 0' "$TMPD/r.json" >/dev/null ||
 		check_err 1 "figure $f missing or 0"
 done
 log_test "report.py: every figure, positive"
 
 RET=0
-check_eq "$(jq '.ratios | length' "$TMPD/r.json")" 8 "ratios"
+check_eq "$(jq '.ratios | length' "$TMPD/r.json")" 10 "ratios"
 check_eq "$(grep -c '^target ' "$TMPD/summary")" 5 "target lines"
 check_eq "$(jq '[.targets[] | select(.met == null)] | length' "$TMPD/r.json")" 0 \
 	"targets not measured"
 sed 's/^/# /' "$TMPD/summary"
-log_test "report.py: 8 ratios, 5 targets, all measured"
+log_test "report.py: 10 ratios, 5 targets, all measured"
 
 RET=0
 jq -e '.bpf_programs | length > 5 and all(.ns > 0 and .runs > 0)' "$TMPD/r.json" >/dev/null

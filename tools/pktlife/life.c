@@ -657,6 +657,9 @@ static int life_open(struct life_bpf **objp, bool trace)
 	obj->rodata->targ_dport = env.dport;
 	obj->rodata->targ_port = env.port;
 	obj->rodata->trace_sample = trace ? env.sample : 0;
+	obj->rodata->bench_empty = bench_empty();
+	if (bench_empty())
+		fprintf(stderr, "pktlife: PKTLIFE_BENCH_EMPTY: every program returns at once, nothing is measured\n");
 
 	pick_programs(obj, &have_module);
 	if (!have_module)

@@ -405,11 +405,25 @@ static int count_start(struct count_bpf **objp, bool use_btf, __u32 netns)
  * PKTLIFE_FORCE_RAW_TP=1 takes the raw_tp path even where tp_btf works,
  * so that the selftests cover the fallback on every kernel.
  */
-bool force_raw_tp(void)
+static bool env_set(const char *name)
 {
-	const char *s = getenv("PKTLIFE_FORCE_RAW_TP");
+	const char *s = getenv(name);
 
 	return s && *s && strcmp(s, "0");
+}
+
+bool force_raw_tp(void)
+{
+	return env_set("PKTLIFE_FORCE_RAW_TP");
+}
+
+/*
+ * PKTLIFE_BENCH_EMPTY=1 attaches every program of stat, hist and trace
+ * with its body skipped: what entering the hooks costs (bench/guest.sh).
+ */
+bool bench_empty(void)
+{
+	return env_set("PKTLIFE_BENCH_EMPTY");
 }
 
 static int cmd_count(int argc, char **argv)

@@ -36,6 +36,7 @@ void json_str(FILE *f, const char *s);
 const char *fmt_ns(double ns, char *buf, size_t len);
 /* PKTLIFE_FORCE_RAW_TP=1: raw_tp/kprobe even where tp_btf/fentry work */
 bool force_raw_tp(void);
+bool bench_empty(void);
 
 /* the modes of life.c */
 int cmd_stat(int argc, char **argv);
