@@ -143,8 +143,9 @@ static u64 plhw_vec_deadline(const struct plhw_vec *v)
 
 	for (d = 0; d < 2; d++) {
 		u32 events = d ? v->tx_events : v->rx_events;
-		u32 usecs = d ? v->tx_usecs : v->rx_usecs;
-		u32 frames = d ? v->tx_frames : v->rx_frames;
+		/* the registers' writes take no lock: read once */
+		u32 usecs = d ? READ_ONCE(v->tx_usecs) : READ_ONCE(v->rx_usecs);
+		u32 frames = d ? READ_ONCE(v->tx_frames) : READ_ONCE(v->rx_frames);
 
 		if (!events)
 			continue;

@@ -185,13 +185,13 @@ static u32 plhw_read_queue(struct plhw_port *port, unsigned int q, u32 reg)
 	case PLHW_IRQ_MASK:
 		return READ_ONCE(v->masked);
 	case PLHW_IRQ_RX_USECS:
-		return v->rx_usecs;
+		return READ_ONCE(v->rx_usecs);
 	case PLHW_IRQ_RX_FRAMES:
-		return v->rx_frames;
+		return READ_ONCE(v->rx_frames);
 	case PLHW_IRQ_TX_USECS:
-		return v->tx_usecs;
+		return READ_ONCE(v->tx_usecs);
 	case PLHW_IRQ_TX_FRAMES:
-		return v->tx_frames;
+		return READ_ONCE(v->tx_frames);
 	case PLHW_IRQ_CAUSE:
 		/* read by the interrupt handler, in hardirq context too */
 		raw_spin_lock_irqsave(&v->lock, flags);
@@ -251,6 +251,11 @@ static void plhw_write_queue(struct plhw_port *port, unsigned int q,
 	case PLHW_IRQ_MASK:
 		plhw_vec_unmask(v, !val);
 		break;
+	/*
+	 * Moderation: written without the vector's lock (a driver may change
+	 * it while events come), read once where the vector decides
+	 * (plhw_vec_deadline()).
+	 */
 	case PLHW_IRQ_RX_USECS:
 		WRITE_ONCE(v->rx_usecs, min(val, (u32)PLHW_MAX_IRQ_USECS));
 		break;

@@ -69,6 +69,7 @@ struct plhw_vec {
 	u32 tx_events;
 	u32 cause;			/* PLHW_CAUSE_* since it last fired */
 	u32 msg_cause;			/* sent: PLHW_IRQ_CAUSE, read-clear */
+	/* moderation registers: WRITE_ONCE() without the lock, READ_ONCE() */
 	u32 rx_usecs;
 	u32 rx_frames;
 	u32 tx_usecs;
