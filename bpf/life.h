@@ -20,29 +20,68 @@ enum life_dir {
 	LIFE_DIR_MAX,
 };
 
-/* In journey order; the names are in the tool (life_stage_name[]). */
+/*
+ * How many points the tool hooks (pktlife stat --level): X(ID, NAME, HELP).
+ * Each level has the points of the ones before it.
+ */
+#define LIFE_LEVELS(X)							\
+	X(WAITS, waits,							\
+	  "the points where packets wait: NIC and driver, GRO, the stack's\n" \
+	  "entry, L4 demux and socket queue, the reader, frees; TX all") \
+	X(FULL, full, "every point: also IP input (rx.netif, rx.ip)")
+
+enum life_level {
+#define LIFE_LEVEL_ENUM(id, name, help)	LL_##id,
+	LIFE_LEVELS(LIFE_LEVEL_ENUM)
+#undef LIFE_LEVEL_ENUM
+	LL_MAX,
+};
+
+/*
+ * The stages, in journey order: X(ID, DIR, NAME, LEVEL, HELP) for each,
+ * the one place a stage is defined. LS_<ID> is its number; "DIR.NAME"
+ * (rx.wire) its name in the tool; LEVEL the first level whose hooks end
+ * it (below, its time goes to the next stage that ends); HELP what it
+ * times in --help (continued lines indented to the help's column).
+ */
+#define LIFE_STAGES(X)							\
+	/* receive: frame departure (peer NIC) ... copied to the reader */ \
+	X(RX_WIRE, rx, wire, WAITS,					\
+	  "peer NIC departure -> NIC arrival (pktlife devices)")	\
+	X(RX_IRQ, rx, irq, WAITS,					\
+	  "arrival -> interrupt raised (includes moderation)")		\
+	X(RX_NAPI, rx, napi, WAITS,					\
+	  "interrupt (or arrival) -> NAPI poll begins")			\
+	X(RX_DRV, rx, drv, WAITS, "poll begins -> skb built by the driver") \
+	X(RX_GRO, rx, gro, WAITS, "skb built -> GRO done with it")	\
+	X(RX_BACKLOG, rx, backlog, WAITS,				\
+	  "GRO done -> __netif_receive_skb (the start on other devices)") \
+	X(RX_NETIF, rx, netif, FULL, "-> ip_rcv_core / ip6_rcv_core")	\
+	X(RX_IP, rx, ip, FULL, "-> ip_local_deliver / ip6_input")	\
+	X(RX_LOCAL, rx, local, WAITS,					\
+	  "-> ip_protocol_deliver_rcu (and v6): to TCP, UDP, raw...")	\
+	X(RX_L4, rx, l4, WAITS, "-> queued on the socket")		\
+	X(RX_SOCKQ, rx, sockq, WAITS,					\
+	  "-> first byte copied to the reader (UDP: datagram read)")	\
+	/* transmit: sendmsg ... the NIC says it is done */		\
+	X(TX_SOCK, tx, sock, WAITS,					\
+	  "tcp/udp/raw/ping sendmsg -> skb leaves TCP / UDP\n"		\
+	  "(raw and ping sockets: -> ip_output, and no tx.l4)")		\
+	X(TX_L4, tx, l4, WAITS, "-> ip_output / ip6_output")		\
+	X(TX_IP, tx, ip, WAITS, "-> __dev_queue_xmit (qdisc enqueue)")	\
+	X(TX_QDISC, tx, qdisc, WAITS, "-> driver called (net_dev_start_xmit)") \
+	X(TX_DRV, tx, drv, WAITS,					\
+	  "-> descriptors posted (pktlife:pl_tx_posted), or\n"		\
+	  "ndo_start_xmit returned (net_dev_xmit) on other devices")	\
+	X(TX_NIC, tx, nic, WAITS,					\
+	  "-> frame leaves the NIC, per wire frame (pktlife)")		\
+	X(TX_COMPL, tx, compl, WAITS,					\
+	  "-> completion reaped by the driver, per frame (pktlife)")
+
 enum life_stage {
-	/* receive: frame departure (peer NIC) ... copied to the reader */
-	LS_RX_WIRE,	/* departure -> arrival, NIC timestamps */
-	LS_RX_IRQ,	/* arrival -> interrupt raised (moderation) */
-	LS_RX_NAPI,	/* interrupt (or arrival) -> NAPI poll begins */
-	LS_RX_DRV,	/* poll begins -> skb built */
-	LS_RX_GRO,	/* skb built -> napi_gro_receive() returned */
-	LS_RX_BACKLOG,	/* GRO returned -> __netif_receive_skb_core() */
-	LS_RX_NETIF,	/* -> ip_rcv_core()/ip6_rcv_core() */
-	LS_RX_IP,	/* -> ip_local_deliver()/ip6_input() */
-	LS_RX_LOCAL,	/* -> ip(6)_protocol_deliver_rcu(): L4 demux */
-	LS_RX_L4,	/* -> queued on the socket */
-	LS_RX_SOCKQ,	/* -> first byte copied to the reader */
-	/* transmit: sendmsg ... the NIC says it is done */
-	LS_TX_SOCK,	/* tcp/udp_sendmsg() -> skb handed to TCP/UDP output */
-	LS_TX_L4,	/* -> ip_output()/ip6_output() */
-	LS_TX_IP,	/* -> __dev_queue_xmit() (net:net_dev_queue) */
-	LS_TX_QDISC,	/* -> driver called (net:net_dev_start_xmit) */
-	LS_TX_DRV,	/* -> descriptors posted (pktlife:pl_tx_posted), or
-			 *    ndo_start_xmit() returned (net:net_dev_xmit) */
-	LS_TX_NIC,	/* -> the frame leaves (NIC timestamp), per frame */
-	LS_TX_COMPL,	/* -> the driver reaps the completion, per frame */
+#define LIFE_STAGE_ENUM(id, dir, name, level, help)	LS_##id,
+	LIFE_STAGES(LIFE_STAGE_ENUM)
+#undef LIFE_STAGE_ENUM
 	LS_MAX,
 };
 
@@ -66,11 +105,19 @@ enum life_stage {
 #define LIFE_HIST_MAX_LOG	43
 #define LIFE_HIST_SLOTS		((LIFE_HIST_MAX_LOG - LIFE_HIST_SUB_BITS + 2) * LIFE_HIST_SUB)
 
-/* Per-CPU; user space adds the CPUs up (max: the largest). */
+/*
+ * Per-CPU; user space adds the CPUs up (max: the largest). Coverage, per
+ * stage: clamped counts the frames whose stage ended before it began (an
+ * out-of-order stamp: counted as 0 ns), cut the frames whose journey
+ * stopped after this stage, the last one they reached (ended, dropped or
+ * lost: not completed).
+ */
 struct life_hist {
 	__u64 count;		/* frames */
 	__u64 sum;		/* ns */
 	__u64 max;		/* ns */
+	__u64 clamped;		/* frames */
+	__u64 cut;		/* frames */
 	__u64 slots[LIFE_HIST_SLOTS];
 };
 
@@ -166,8 +213,23 @@ struct life_item {
 	struct life_group g[LIFE_MAX_GROUPS];
 };
 
-/* A NIC frame between the RX ring and its skb (pktlife devices only). */
+/*
+ * A NIC frame between the RX ring and its skb (pktlife devices only), in
+ * slot LIFE_FRAME_SLOT(id) of an array: tag is the frame id + 1 while the
+ * slot holds a frame, 0 while it is empty or being written.
+ */
+#define LIFE_FRAME_PORT(id)	((id) >> 24)	/* the sender's port */
+#define LIFE_FRAME_SEQ(id)	((id) & 0xffffff)	/* its count, wrapping */
+/*
+ * Consecutive frames of one port take consecutive slots; each port starts
+ * a third of the array further, so that a request and its answer (the
+ * same count on two ports) do not take the same slot.
+ */
+#define LIFE_FRAME_SLOT(id)						\
+	((LIFE_FRAME_SEQ(id) + LIFE_FRAME_PORT(id) * 5461) & (LIFE_MAX_FRAMES - 1))
+
 struct life_frame {
+	__u64 tag;
 	__u64 t_write;		/* written to the RX ring (event time) */
 	__u64 arrive;		/* NIC arrival timestamp */
 	__u64 depart;		/* peer's departure timestamp, 0: unknown */

@@ -42,6 +42,10 @@ pl_tool_counting()
 # PL_LIFE_ENV: environment for the tool, e.g. (PKTLIFE_FORCE_RAW_TP=1) for
 # the raw_tp + kprobe fallback.
 PL_LIFE_ENV=()
+# PL_LIFE_LEVEL (from the environment): the --level every pktlife stat,
+# hist and trace of the tests runs at, "waits" (the tool's default) or
+# "full"; a test that needs a level gives its own --level, which wins.
+PL_LIFE_LEVEL=${PL_LIFE_LEVEL:-waits}
 PL_LIFE_PIDS=()
 
 # pl_life_ready ERR PID: the tool says it follows packets (stat, hist) or
@@ -66,8 +70,8 @@ pl_life_spawn()
 	# would read what an earlier run left in it
 	: >"$_pl_out"
 	: >"$_pl_err"
-	ip netns exec "$_pl_ns" env "${PL_LIFE_ENV[@]}" "$PL_TOOL" "$@" \
-		>"$_pl_out" 2>"$_pl_err" &
+	ip netns exec "$_pl_ns" env "${PL_LIFE_ENV[@]}" "$PL_TOOL" "$1" \
+		--level "$PL_LIFE_LEVEL" "${@:2}" >"$_pl_out" 2>"$_pl_err" &
 	_pl_pid=$!
 	[ ${#PL_LIFE_PIDS[@]} -eq 0 ] && defer pl_life_kill_all
 	PL_LIFE_PIDS+=("$_pl_pid")
@@ -175,10 +179,11 @@ pl_life_load()
 		_pl_l[$k]=$v
 	done < <(jq -nr '[inputs | select(.mode == "stat" and .final == true)] | last |
 		select(. != null) |
-		(["attach.tp", .attach.tp], ["attach.fn", .attach.fn],
+		(["attach.tp", .attach.tp], ["attach.fn", .attach.fn], ["level", .level],
 		 ["missing", (.missing | join(","))],
 		 (("rx", "tx") as $d | .[$d] | select(. != null) |
-		  ((.stages[] as $s | $s | to_entries[] | select(.key != "stage") |
+		  (["\($d).stages", ([.stages[].stage] | join(" "))],
+		   (.stages[] as $s | $s | to_entries[] | select(.key != "stage") |
 		    ["\($d).\($s.stage).\(.key)", .value]),
 		   (.total | to_entries[] | ["\($d).total.\(.key)", .value]),
 		   (.acct | to_entries[] | ["\($d).acct.\(.key)", .value]),
@@ -209,7 +214,8 @@ pl_life_info()
 	local -n _pl_i=$1
 	local d=$2 s k line=
 
-	for s in $(eval echo "\$PL_LIFE_STAGES_$d") total; do
+	# the stages the tool measured (its level's), else every one
+	for s in ${_pl_i[$d.stages]:-$(eval echo "\$PL_LIFE_STAGES_$d")} total; do
 		line+=" $s=${_pl_i[$d.$s.count]:-?}/$(( ${_pl_i[$d.$s.p50_ns]:-0} / 1000 ))"
 	done
 	ktap_info "$d frames/p50_us:$line"
@@ -223,10 +229,19 @@ pl_life_info()
 
 # --- pktlife trace --json: one journey ----------------------------------------
 
-# Every stage of a direction, in journey order, as trace's JSON names them
-# ("stages": [{"stage": "wire", ...}, ...]); a raw or ping socket's TX
-# journey has no l4 (its sock stage ends at ip_output()/ip6_output()).
-PL_LIFE_RX_ALL='["wire","irq","napi","drv","gro","backlog","netif","ip","local","l4","sockq"]'
+# Every stage of a direction at PL_LIFE_LEVEL, in journey order, as
+# trace's JSON names them ("stages": [{"stage": "wire", ...}, ...]); a raw
+# or ping socket's TX journey has no l4 (its sock stage ends at
+# ip_output()/ip6_output()). PL_LIFE_RX_LOCAL: the stage that ends at L4
+# demux (at "waits", netif and ip are in it).
+if [ "$PL_LIFE_LEVEL" = full ]; then
+	PL_LIFE_RX_LOCAL=local
+	PL_LIFE_RX_IP='"netif","ip","local"'
+else
+	PL_LIFE_RX_LOCAL=netif..local
+	PL_LIFE_RX_IP='"netif..local"'
+fi
+PL_LIFE_RX_ALL='["wire","irq","napi","drv","gro","backlog",'$PL_LIFE_RX_IP',"l4","sockq"]'
 PL_LIFE_TX_ALL='["sock","l4","ip","qdisc","drv","nic","compl"]'
 PL_LIFE_TX_RAW='["sock","ip","qdisc","drv","nic","compl"]'
 

@@ -116,7 +116,10 @@ pl_life_info L rx
 ktap_info "missing: ${L[missing]}"
 check_num "$((rx1 - rx0))" eq $NPING "veth1 rx_packets delta (neighbours pinned)"
 check_num "${L[rx.acct.started]}" eq "$((rx1 - rx0))" "rx started vs. veth1 rx_packets delta"
-check_num "${L[rx.netif.count]}" eq "$((rx1 - rx0))" "rx.netif count"
+# the first stage after netif_receive_skb, where the journey begins
+first=netif
+[ "$PL_LIFE_LEVEL" = full ] || first=$PL_LIFE_RX_LOCAL
+check_num "${L[rx.$first.count]}" eq "$((rx1 - rx0))" "rx.$first count"
 for s in wire irq napi drv gro; do
 	check_num "${L[rx.$s.count]:-0}" eq 0 "rx.$s count (a NIC or driver stage)"
 done

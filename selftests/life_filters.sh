@@ -36,6 +36,8 @@
 #       (not lost at once), then expired in a table 2 s or more after the
 #       last table before they were sent, and less than 10 s (the default
 #       --expire) after it.
+# T1 loads no program of a transmit-only hook: fewer than T2 by most of
+# the 22 of them.
 # Every final table's accounting adds up (check_life_acct), nothing left
 # in flight.
 source "$(dirname "$0")/lib.sh"
@@ -66,7 +68,7 @@ require_cmd ip jq python3 ss ethtool
 pl_require_tool
 pl_load
 
-ktap_plan 6
+ktap_plan 7
 
 TMPD=$(mktemp -d)
 defer rm -rf "$TMPD"
@@ -132,6 +134,11 @@ for t in 1 2 3 4; do
 	pl_life_started "${!pid}" "$TMPD/t$t.err"
 	UP[t]=$?
 done
+
+# BPF programs each tool has loaded (-D rx loads no transmit-only hook)
+nprogs() { grep -l '^prog_type:' /proc/"$1"/fdinfo/* 2>/dev/null | wc -l; }
+NPROGS1=$(nprogs "$TOOL1")
+NPROGS2=$(nprogs "$TOOL2")
 
 pl_snap SA0 "$SND" pla
 pl_snap RB0 "$RCV" plb
@@ -225,6 +232,12 @@ check_flows "T1 rx completed" "${T1[rx.acct.completed]}" match
 check_num "$(( ${T1[rx.acct.started]:-0} + ${T1[rx.acct.filtered]:-0} ))" eq \
 	"$(pl_delta RB0 RB1 rx0_packets)" "T1 started + filtered vs. frames plb received"
 log_test "--saddr --daddr --sport --dport: each keeps out the flow that misses it only"
+
+RET=0
+check_num "$NPROGS2" gt 0 "T2's BPF programs"
+# the transmit path has 20 hooks of its own (sendmsg ... pl_tx_complete)
+check_num "$NPROGS1" lt $((NPROGS2 - 15)) "T1's (-D rx) BPF programs vs. T2's ($NPROGS2, both directions)"
+log_test "-D rx loads no program of a transmit-only hook"
 
 RET=0
 check_final 2

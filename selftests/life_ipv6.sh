@@ -167,7 +167,7 @@ for attach in tp_btf raw_tp; do
 	end=$(jq -r .end <<<"${R[req_rx]:-{\}}")
 	[ "$end" = dropped ] && end="dropped NOT_SPECIFIED" || end=ended
 	check_journey "${R[req_rx]}" "RCV rx echo request" "$end" \
-		'["wire","irq","napi","drv","gro","backlog","netif","ip","local"]'
+		'["wire","irq","napi","drv","gro","backlog",'"$PL_LIFE_RX_IP"']'
 	check_journey "${R[rep_tx]}" "RCV tx echo reply" completed '["ip","qdisc","drv","nic","compl"]'
 	check_journey "${R[dgram_rx]}" "RCV rx datagram" completed "$PL_LIFE_RX_ALL"
 	check_journey "${R[back_tx]}" "RCV tx datagram back" completed "$PL_LIFE_TX_ALL"

@@ -15,10 +15,11 @@
 #   - each stage's histogram: buckets in increasing le, cumulative counts
 #     never decreasing, le="+Inf" equal to _count, _sum >= 0;
 #   - the figures are the packets', each way:
-#     RX, the echo requests: rx.wire and rx.local count NPING frames (the
-#     kernel answers and frees them, so they end there and have no
-#     rx.total); pktlife_frames_total{direction="rx"}: started and ended
-#     NPING, every other fate 0;
+#     RX, the echo requests: rx.wire and rx.local (at --level waits
+#     rx.netif..local) count NPING frames (the kernel answers and frees
+#     them, so they end there and have no rx.total): NPING journeys cut
+#     after that stage, none after any other; pktlife_frames_total
+#     {direction="rx"}: started and ended NPING, every other fate 0;
 #     TX, the echo replies the kernel sends: their journeys start at
 #     ip_output() (no tx.sock, no tx.l4) and complete at pl_tx_complete:
 #     tx.ip, tx.qdisc, tx.drv, tx.nic, tx.compl and tx.total count NPING
@@ -63,12 +64,13 @@ scrape()
 	ip netns exec "$RCV" python3 -c "$SCRAPE_PY" $PORT "$1" "$2"
 }
 
-# the scraped rx.local and tx.total counts are N: every request answered,
+# the scraped rx.local (at --level waits rx.netif..local) and tx.total
+# counts are N: every request answered,
 # every reply's completion reaped
 totals_are()
 {
 	scrape /metrics "$TMPD/m" >/dev/null &&
-		grep -q "^pktlife_stage_seconds_count{direction=\"rx\",stage=\"local\",interface=\"plb\"} $1\$" "$TMPD/m" &&
+		grep -qxF "pktlife_stage_seconds_count{direction=\"rx\",stage=\"$PL_LIFE_RX_LOCAL\",interface=\"plb\"} $1" "$TMPD/m" &&
 		grep -q "^pktlife_stage_seconds_count{direction=\"tx\",stage=\"total\",interface=\"plb\"} $1\$" "$TMPD/m"
 }
 
@@ -91,12 +93,12 @@ for i in $(seq $NPING); do
 	check_err $? "ping $i failed"
 done
 busywait 20000 totals_are $NPING
-check_err $? "rx.local, tx.total not $NPING in the scrape: $(grep -E 'stage="(local|total)"' "$TMPD/m" | grep count | tr '\n' ' ')"
+check_err $? "rx.$PL_LIFE_RX_LOCAL, tx.total not $NPING in the scrape: $(grep -E 'stage="(.*local|total)"' "$TMPD/m" | grep count | tr '\n' ' ')"
 check_eq "$(scrape /metrics "$TMPD/metrics")" "200 text/plain; version=0.0.4; charset=utf-8" "GET /metrics"
-python3 - "$TMPD/metrics" $NPING >"$TMPD/check" 2>&1 <<'EOF'
+python3 - "$TMPD/metrics" $NPING "$PL_LIFE_RX_LOCAL" >"$TMPD/check" 2>&1 <<'EOF'
 import math, re, sys
 
-n = int(sys.argv[2])
+n, local = int(sys.argv[2]), sys.argv[3]
 sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*)\} (\S+)$')
 label = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 types, series, bad = {}, {}, []
@@ -132,11 +134,20 @@ for key, buckets in series.get("pktlife_stage_seconds_bucket", {}).items():
         bad.append("%s: +Inf %s, count %s" % (key, counts[-1], count))
 count = lambda d, s: series["pktlife_stage_seconds_count"][(d, s)][0][1]
 # the requests end at ICMP; the replies start at ip_output() and complete
-for d, s, want in (("rx", "wire", n), ("rx", "local", n), ("rx", "total", 0),
+for d, s, want in (("rx", "wire", n), ("rx", local, n), ("rx", "total", 0),
                    ("tx", "sock", 0), ("tx", "l4", 0), ("tx", "ip", n), ("tx", "qdisc", n),
                    ("tx", "drv", n), ("tx", "nic", n), ("tx", "compl", n), ("tx", "total", n)):
     if count(d, s) != want:
         bad.append("%s.%s count %s, want %d" % (d, s, count(d, s), want))
+# coverage: the requests' journeys ended after L4 demux (ICMP answered
+# them), nothing else was cut; no stamp out of order on a quiet pair
+for (d, s), v in sorted(series.get("pktlife_stage_cut_frames_total", {}).items()):
+    want = n if (d, s) == ("rx", local) else 0
+    if v[0][1] != want:
+        bad.append("cut %s.%s %s, want %d" % (d, s, v[0][1], want))
+if ("rx", local) not in series.get("pktlife_stage_cut_frames_total", {}) or \
+        ("rx", local) not in series.get("pktlife_stage_clamped_frames_total", {}):
+    bad.append("no cut or clamped series for rx.%s" % local)
 fates = {("rx", "started"): n, ("rx", "ended"): n, ("tx", "started"): n, ("tx", "completed"): n}
 for (d, fate), v in sorted(series["pktlife_frames_total"].items()):
     if v[0][1] != fates.get((d, fate), 0):

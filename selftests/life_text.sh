@@ -128,10 +128,11 @@ done
 # check.py stat|svg|hist|sample|blocks FILE...: what differs from the truth, a
 # "FAIL ..." line each, and what it read; the truth is in the environment
 cat >"$TMPD/check.py" <<'EOF'
-import os, re, sys
+import json, os, re, sys
 import xml.etree.ElementTree as ET
 
-RX = ["wire", "irq", "napi", "drv", "gro", "backlog", "netif", "ip", "local", "l4", "sockq"]
+# every RX stage at the tests' level (lib_tool.sh)
+RX = json.loads(os.environ["PL_LIFE_RX_ALL"])
 M, N = int(os.environ["NDGRAM"]), int(os.environ["SAMPLE"])
 LAT = []            # ns, per datagram: latency and bits' time
 for b in os.environ["BATCHES"].split():
@@ -301,7 +302,7 @@ def check_sample(out, err, *flow):
     print("%s; %d blocks: datagrams %s, frames %s" % (acct and acct[0], len(got),
           [i for i, _, _ in got], [hex(f) for f in fr]))
 
-SOFTIRQ = ("napi", "drv", "gro", "backlog", "netif", "ip", "local", "l4")
+SOFTIRQ = tuple(s for s in RX if s not in ("wire", "irq", "sockq"))
 
 def check_blocks(out, *flow):
     """each block: the stages, the wire's latency, ATs the sums of the DELTAs"""
@@ -338,7 +339,7 @@ sys.exit(1 if bad else 0)
 EOF
 # a datagram of 1 or 2 bytes: 43 or 44 bytes on the wire, padded to 60
 BITS_NS=$(pl_wire_ns 60 "$(pl_wire_mbit "$SND" pla)")
-export NDGRAM SAMPLE BATCHES BITS_NS
+export NDGRAM SAMPLE BATCHES BITS_NS PL_LIFE_RX_ALL
 # check WHAT ARGS...: check.py WHAT ARGS; what it prints as comments, its
 # first failure as the test's
 check()

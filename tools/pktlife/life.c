@@ -48,6 +48,8 @@ static struct life_env {
 	bool all_netns;		/* every netns, not only the tool's own */
 	__u32 sample;		/* trace: 1 in N */
 	int hist_stage;		/* hist: index into the histograms */
+	const char *hist_arg;	/* hist: the STAGE given */
+	enum life_level level;
 	bool json;
 	const char *perfetto;	/* trace: timeline file */
 	const char *svg;	/* stat: chart file */
@@ -58,29 +60,40 @@ static struct life_env {
 	.expire = 10,
 	.sample = 1,
 	.hist_stage = -1,
+	.level = LL_WAITS,
 };
 
 static const char *const stage_name[LIFE_HIST_MAX] = {
-	[LS_RX_WIRE] = "wire",
-	[LS_RX_IRQ] = "irq",
-	[LS_RX_NAPI] = "napi",
-	[LS_RX_DRV] = "drv",
-	[LS_RX_GRO] = "gro",
-	[LS_RX_BACKLOG] = "backlog",
-	[LS_RX_NETIF] = "netif",
-	[LS_RX_IP] = "ip",
-	[LS_RX_LOCAL] = "local",
-	[LS_RX_L4] = "l4",
-	[LS_RX_SOCKQ] = "sockq",
-	[LS_TX_SOCK] = "sock",
-	[LS_TX_L4] = "l4",
-	[LS_TX_IP] = "ip",
-	[LS_TX_QDISC] = "qdisc",
-	[LS_TX_DRV] = "drv",
-	[LS_TX_NIC] = "nic",
-	[LS_TX_COMPL] = "compl",
+#define STAGE_NAME(id, dir, name, level, help)	[LS_##id] = #name,
+	LIFE_STAGES(STAGE_NAME)
+#undef STAGE_NAME
 	[LIFE_HIST_TOTAL(LIFE_RX)] = "total",
 	[LIFE_HIST_TOTAL(LIFE_TX)] = "total",
+};
+
+static const char *const stage_help[LS_MAX] = {
+#define STAGE_HELP(id, dir, name, level, help)	[LS_##id] = help,
+	LIFE_STAGES(STAGE_HELP)
+#undef STAGE_HELP
+};
+
+/* the first level that measures each stage */
+static const enum life_level stage_level[LS_MAX] = {
+#define STAGE_LEVEL(id, dir, name, level, help)	[LS_##id] = LL_##level,
+	LIFE_STAGES(STAGE_LEVEL)
+#undef STAGE_LEVEL
+};
+
+static const char *const level_name[LL_MAX] = {
+#define LEVEL_NAME(id, name, help)	[LL_##id] = #name,
+	LIFE_LEVELS(LEVEL_NAME)
+#undef LEVEL_NAME
+};
+
+static const char *const level_help[LL_MAX] = {
+#define LEVEL_HELP(id, name, help)	[LL_##id] = help,
+	LIFE_LEVELS(LEVEL_HELP)
+#undef LEVEL_HELP
 };
 
 static const char *const dir_name[LIFE_DIR_MAX] = { "rx", "tx" };
@@ -115,20 +128,58 @@ static int stage_dir(int s)
 	return s >= LS_TX_FIRST ? LIFE_TX : LIFE_RX;
 }
 
-/* "rx.wire", "tx.total", ... -> histogram index, or -1 */
+static bool stage_measured(int s)
+{
+	return s >= LS_MAX || stage_level[s] <= env.level;
+}
+
+/*
+ * What stage S is called at the tool's level, NULL if it is not measured
+ * there: its name ("local"), or, when the stages before it are not
+ * measured and their time is in it, its span ("netif..local").
+ */
+static const char *stage_label(int s)
+{
+	static char label[LIFE_HIST_MAX][32];
+	int dir, f;
+
+	if (s < 0 || s >= LIFE_HIST_MAX || !stage_measured(s))
+		return NULL;
+	if (label[s][0])
+		return label[s];
+	dir = stage_dir(s);
+	f = s;
+	while (s < LS_MAX && f > (dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST) &&
+	       !stage_measured(f - 1))
+		f--;
+	if (f == s)
+		snprintf(label[s], sizeof(label[s]), "%s", stage_name[s]);
+	else
+		snprintf(label[s], sizeof(label[s]), "%s..%s", stage_name[f],
+			 stage_name[s]);
+	return label[s];
+}
+
+/*
+ * "rx.wire", "rx.netif..local", "tx.total", ... -> histogram index, or
+ * -1. A stage is also found by its own name when its label is a span
+ * ("rx.local"); -2: a stage the level does not measure.
+ */
 static int parse_stage(const char *arg)
 {
-	char dir[3];
 	int s;
 
-	if (strlen(arg) < 4 || arg[2] != '.')
-		return -1;
-	memcpy(dir, arg, 2);
-	dir[2] = 0;
-	for (s = 0; s < LIFE_HIST_MAX; s++)
-		if (!strcmp(dir, dir_name[stage_dir(s)]) &&
-		    !strcmp(arg + 3, stage_name[s]))
+	for (s = 0; s < LIFE_HIST_MAX; s++) {
+		const char *d = dir_name[stage_dir(s)];
+		size_t n = strlen(d);
+
+		if (strncmp(arg, d, n) || arg[n] != '.')
+			continue;
+		if (!strcmp(arg + n + 1, stage_name[s]))
+			return stage_measured(s) ? s : -2;
+		if (stage_label(s) && !strcmp(arg + n + 1, stage_label(s)))
 			return s;
+	}
 	return -1;
 }
 
@@ -143,6 +194,7 @@ enum {
 	OPT_DPORT,
 	OPT_PORT,
 	OPT_EXPIRE,
+	OPT_LEVEL,
 	OPT_PERFETTO,
 	OPT_SVG,
 	OPT_PROMETHEUS,
@@ -168,6 +220,7 @@ static const struct argp_option life_opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: Ctrl-C)", 2 },
 	{ "sample", 's', "N", 0, "trace: follow 1 journey in N (default 1)", 2 },
 	{ "expire", OPT_EXPIRE, "SECONDS", 0, "Count a journey lost after SECONDS without news (default 10)", 2 },
+	{ "level", OPT_LEVEL, "waits|full", 0, "The points hooked (default waits; see LEVELS below)", 2 },
 	{ "json", OPT_JSON, NULL, 0, "JSON output", 2 },
 	{ "prometheus", OPT_PROMETHEUS, "[ADDR:]PORT", 0, "stat: serve the histograms to Prometheus on http://ADDR:PORT/metrics (ADDR: 127.0.0.1)", 2 },
 	{ "svg", OPT_SVG, "FILE", 0, "stat: at the end, draw the stages' latency into FILE (SVG)", 2 },
@@ -210,6 +263,8 @@ static void parse_addr(struct argp_state *state, const char *arg, __u32 *addr,
 
 static error_t life_parse(int key, char *arg, struct argp_state *state)
 {
+	int i;
+
 	switch (key) {
 	case 'i':
 		if (!*arg || strlen(arg) >= IF_NAMESIZE)
@@ -298,16 +353,33 @@ static error_t life_parse(int key, char *arg, struct argp_state *state)
 	case 'h':
 		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
 		break;
+	case OPT_LEVEL:
+		for (i = 0; i < LL_MAX; i++)
+			if (!strcmp(arg, level_name[i]))
+				break;
+		if (i == LL_MAX)
+			argp_error(state, "unknown level '%s' (see LEVELS in --help)",
+				   arg);
+		env.level = i;
+		break;
 	case ARGP_KEY_ARG:
-		if (env.mode != MODE_HIST || env.hist_stage >= 0)
+		if (env.mode != MODE_HIST || env.hist_arg)
 			argp_error(state, "unexpected argument '%s'", arg);
-		env.hist_stage = parse_stage(arg);
-		if (env.hist_stage < 0)
-			argp_error(state, "unknown stage '%s' (see pktlife hist --help)", arg);
+		env.hist_arg = arg;
 		break;
 	case ARGP_KEY_END:
-		if (env.mode == MODE_HIST && env.hist_stage < 0)
+		if (env.mode == MODE_HIST && !env.hist_arg)
 			argp_error(state, "no STAGE given");
+		/* once --level is known, wherever it came */
+		if (env.hist_arg) {
+			env.hist_stage = parse_stage(env.hist_arg);
+			if (env.hist_stage == -2)
+				argp_error(state, "%s is measured at --level full only",
+					   env.hist_arg);
+			if (env.hist_stage < 0)
+				argp_error(state, "unknown stage '%s' (see pktlife hist --help)",
+					   env.hist_arg);
+		}
 		/* an ifindex names a device in one netns only */
 		if (env.all_netns && env.ifname)
 			argp_error(state, "-i and -A do not go together");
@@ -326,31 +398,6 @@ static error_t life_parse(int key, char *arg, struct argp_state *state)
 	}
 	return 0;
 }
-
-static const char stages_doc[] =
-"\n"
-"STAGES (each is the time from the point before it to the point named):\n"
-"  rx.wire     peer NIC departure -> NIC arrival (pktlife devices)\n"
-"  rx.irq      arrival -> interrupt raised (includes moderation)\n"
-"  rx.napi     interrupt (or arrival) -> NAPI poll begins\n"
-"  rx.drv      poll begins -> skb built by the driver\n"
-"  rx.gro      skb built -> GRO done with it\n"
-"  rx.backlog  GRO done -> __netif_receive_skb (the start on other devices)\n"
-"  rx.netif    -> ip_rcv_core / ip6_rcv_core\n"
-"  rx.ip       -> ip_local_deliver / ip6_input\n"
-"  rx.local    -> ip_protocol_deliver_rcu (and v6): to TCP, UDP, raw...\n"
-"  rx.l4       -> queued on the socket\n"
-"  rx.sockq    -> first byte copied to the reader (UDP: datagram read)\n"
-"  tx.sock     tcp/udp/raw/ping sendmsg -> skb leaves TCP / UDP\n"
-"              (raw and ping sockets: -> ip_output, and no tx.l4)\n"
-"  tx.l4       -> ip_output / ip6_output\n"
-"  tx.ip       -> __dev_queue_xmit (qdisc enqueue)\n"
-"  tx.qdisc    -> driver called (net_dev_start_xmit)\n"
-"  tx.drv      -> descriptors posted (pktlife:pl_tx_posted), or\n"
-"              ndo_start_xmit returned (net_dev_xmit) on other devices\n"
-"  tx.nic      -> frame leaves the NIC, per wire frame (pktlife)\n"
-"  tx.compl    -> completion reaped by the driver, per frame (pktlife)\n"
-"  rx.total, tx.total: end to end, per frame\n";
 
 static const char stat_doc[] =
 "Per-layer latency of received and sent packets, as a table.\n"
@@ -386,16 +433,51 @@ static const char trace_doc[] =
 "    pktlife trace -D rx --dport 53 --json\n"
 "    pktlife trace --perfetto life.json    # and a timeline for ui.perfetto.dev\n";
 
+/* The STAGES part of --help, from LIFE_STAGES(); malloc()ed, or NULL. */
+static char *stages_doc(void)
+{
+	char *buf = NULL, name[16];
+	const char *h, *nl;
+	size_t len = 0;
+	FILE *f;
+	int s;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "\nSTAGES (each is the time from the point before it to the point named):\n");
+	for (s = 0; s < LS_MAX; s++) {
+		snprintf(name, sizeof(name), "%s.%s", dir_name[stage_dir(s)],
+			 stage_name[s]);
+		fprintf(f, "  %-10s", name);
+		/* a continued line goes to the same column */
+		for (h = stage_help[s]; (nl = strchr(h, '\n')); h = nl + 1)
+			fprintf(f, "  %.*s\n%12s", (int)(nl - h), h, "");
+		fprintf(f, "  %s%s%s%s\n", h, stage_level[s] ? " (--level " : "",
+			stage_level[s] ? level_name[stage_level[s]] : "",
+			stage_level[s] ? ")" : "");
+	}
+	fprintf(f, "  rx.total, tx.total: end to end, per frame\n");
+	fprintf(f, "\nLEVELS (--level; a stage whose point a level does not hook is in the\n"
+		"next one, named for both, e.g. rx.netif..local):\n");
+	for (s = 0; s < LL_MAX; s++) {
+		fprintf(f, "  %-10s", level_name[s]);
+		for (h = level_help[s]; (nl = strchr(h, '\n')); h = nl + 1)
+			fprintf(f, "  %.*s\n%12s", (int)(nl - h), h, "");
+		fprintf(f, "  %s\n", h);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 static char *help_filter(int key, const char *text, void *input)
 {
-	char *s;
-
 	if (key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
-	s = malloc(strlen(stages_doc) + 1);
-	if (s)
-		strcpy(s, stages_doc);
-	return s;
+	return stages_doc();
 }
 
 /* --- hooks: which programs to load ------------------------------------------ */
@@ -492,54 +574,119 @@ static bool module_has_tp(const char *name)
 	return true;	/* cannot tell: let the attach say */
 }
 
-/* the stages a hook ends, for "stage X is not measured" */
+/*
+ * Every hook the BPF object has programs for: X(HOOK, DIRS, LEVEL,
+ * INSTEAD, WHAT), with the directions it serves (a program of no wanted
+ * direction is not loaded: "-D rx" enters no transmit hook), the first
+ * level that hooks it (the level of the stage it ends), the hook it stands
+ * in for when the kernel cannot hook that one (NULL: none; loaded only
+ * then) and the stages it ends, for "X not measured".
+ */
+#define RX	(1 << LIFE_RX)
+#define TX	(1 << LIFE_TX)
+#define LIFE_HOOKS(X)							\
+	/* NIC and driver (pktlife.ko) */				\
+	X(pl_hw_wire_tx, RX | TX, WAITS, NULL, "rx.wire, tx.nic")	\
+	X(pl_hw_rx_write, RX, WAITS, NULL, "rx.wire..rx.drv")		\
+	X(pl_hw_irq, RX, WAITS, NULL, "rx.irq")				\
+	X(pl_poll_begin, RX, WAITS, NULL, "rx.napi")			\
+	X(pl_rx_skb, RX, WAITS, NULL, "rx.wire..rx.drv")		\
+	X(pl_rx_gro, RX, WAITS, NULL, "rx.gro")				\
+	X(pl_xmit, TX, WAITS, NULL, "tx.nic, tx.compl")			\
+	X(pl_tx_posted, TX, WAITS, NULL, "tx.drv")			\
+	X(pl_tx_complete, TX, WAITS, NULL, "tx.nic, tx.compl")		\
+	/* the core's tracepoints */					\
+	X(netif_receive_skb, RX, WAITS, NULL, "rx.backlog")		\
+	X(net_dev_queue, TX, WAITS, NULL, "tx.ip")			\
+	X(net_dev_start_xmit, TX, WAITS, NULL, "tx.qdisc")		\
+	X(net_dev_xmit, TX, WAITS, NULL, "tx.drv")			\
+	X(kfree_skb, RX | TX, WAITS, NULL, "drops")			\
+	X(consume_skb, RX | TX, WAITS, NULL, "ends")			\
+	/* receive */							\
+	X(ip_rcv_core, RX, FULL, NULL, "rx.netif")			\
+	X(ip6_rcv_core, RX, FULL, NULL, "rx.netif (IPv6)")		\
+	X(ip_local_deliver, RX, FULL, NULL, "rx.ip")			\
+	X(ip6_input, RX, FULL, NULL, "rx.ip (IPv6)")			\
+	X(ip_protocol_deliver_rcu, RX, WAITS, NULL, "rx.local")		\
+	X(ip6_protocol_deliver_rcu, RX, WAITS, NULL, "rx.local (IPv6)")	\
+	X(tcp_v4_rcv, RX, WAITS, NULL, "rx.local (TCP)")		\
+	X(tcp_v6_rcv, RX, WAITS, NULL, "rx.local (TCPv6)")		\
+	X(udp_rcv, RX, WAITS, "ip_protocol_deliver_rcu",		\
+	  "rx.local (UDP)")						\
+	X(udpv6_rcv, RX, WAITS, "ip6_protocol_deliver_rcu",		\
+	  "rx.local (UDPv6)")						\
+	X(icmp_rcv, RX, WAITS, "ip_protocol_deliver_rcu",		\
+	  "rx.local (ICMP)")						\
+	X(icmpv6_rcv, RX, WAITS, "ip6_protocol_deliver_rcu",		\
+	  "rx.local (ICMPv6)")						\
+	X(tcp_queue_rcv, RX, WAITS, NULL, "rx.l4 (TCP)")		\
+	X(__udp_enqueue_schedule_skb, RX, WAITS, NULL, "rx.l4 (UDP)")	\
+	X(__sock_queue_rcv_skb, RX, WAITS, NULL, "rx.l4 (raw, ping)")	\
+	X(skb_copy_datagram_iter, RX, WAITS, NULL, "rx.sockq")		\
+	X(skb_copy_and_csum_datagram_msg, RX, WAITS, NULL,		\
+	  "rx.sockq (UDP, checksum)")					\
+	X(skb_consume_udp, RX, WAITS, NULL, "rx.sockq (UDP)")		\
+	X(skb_gro_receive, RX, WAITS, NULL, "GRO attribution")		\
+	X(skb_gro_receive_list, RX, WAITS, NULL, "GRO attribution (fraglist)") \
+	X(skb_try_coalesce, RX, WAITS, NULL, "TCP coalescing attribution") \
+	X(skb_clone, RX, WAITS, NULL, "clones (ping, raw sockets)")	\
+	/* transmit */							\
+	X(tcp_sendmsg, TX, WAITS, NULL, "tx.sock (TCP)")		\
+	X(tcp_sendmsg_locked, TX, WAITS, NULL, "tx.sock (TCP)")		\
+	X(tcp_close, TX, WAITS, NULL, "tx.sock (TCP)")			\
+	X(__tcp_transmit_skb, TX, WAITS, NULL, "tx.sock (TCP)")		\
+	X(__ip_queue_xmit, TX, WAITS, NULL, "tx.sock (TCP)")		\
+	X(inet6_csk_xmit, TX, WAITS, NULL, "tx.sock (TCPv6)")		\
+	X(udp_sendmsg, TX, WAITS, NULL, "tx.sock (UDP)")		\
+	X(udpv6_sendmsg, TX, WAITS, NULL, "tx.sock (UDPv6)")		\
+	X(raw_sendmsg, TX, WAITS, NULL, "tx.sock (raw)")		\
+	X(rawv6_sendmsg, TX, WAITS, NULL, "tx.sock (raw IPv6)")		\
+	X(ping_v4_sendmsg, TX, WAITS, NULL, "tx.sock (ping)")		\
+	X(ping_v6_sendmsg, TX, WAITS, NULL, "tx.sock (ping IPv6)")	\
+	X(udp_send_skb, TX, WAITS, NULL, "tx.sock (UDP)")		\
+	X(udp_v6_send_skb, TX, WAITS, NULL, "tx.sock (UDPv6)")		\
+	X(ip_output, TX, WAITS, NULL, "tx.l4")				\
+	X(ip6_output, TX, WAITS, NULL, "tx.l4 (IPv6)")
+
 static const struct {
 	const char *hook;
+	unsigned int dirs;
+	enum life_level level;
+	const char *instead;
 	const char *stages;
-} hook_stages[] = {
-	{ "ip_rcv_core", "rx.netif" }, { "ip6_rcv_core", "rx.netif (IPv6)" },
-	{ "ip_local_deliver", "rx.ip" }, { "ip6_input", "rx.ip (IPv6)" },
-	{ "ip_protocol_deliver_rcu", "rx.local" },
-	{ "ip6_protocol_deliver_rcu", "rx.local (IPv6)" },
-	{ "tcp_v4_rcv", "rx.local (TCP)" }, { "tcp_v6_rcv", "rx.local (TCPv6)" },
-	{ "udp_rcv", "rx.local (UDP)" }, { "udpv6_rcv", "rx.local (UDPv6)" },
-	{ "icmp_rcv", "rx.local (ICMP)" }, { "icmpv6_rcv", "rx.local (ICMPv6)" },
-	{ "tcp_queue_rcv", "rx.l4 (TCP)" },
-	{ "__udp_enqueue_schedule_skb", "rx.l4 (UDP)" },
-	{ "__sock_queue_rcv_skb", "rx.l4 (raw, ping)" },
-	{ "skb_copy_datagram_iter", "rx.sockq" },
-	{ "skb_copy_and_csum_datagram_msg", "rx.sockq (UDP, checksum)" },
-	{ "skb_consume_udp", "rx.sockq (UDP)" },
-	{ "tcp_sendmsg", "tx.sock (TCP)" },
-	{ "tcp_sendmsg_locked", "tx.sock (TCP)" }, { "tcp_close", "tx.sock (TCP)" }, { "__tcp_transmit_skb", "tx.sock (TCP)" },
-	{ "__ip_queue_xmit", "tx.sock (TCP)" }, { "inet6_csk_xmit", "tx.sock (TCPv6)" },
-	{ "udp_sendmsg", "tx.sock (UDP)" }, { "udpv6_sendmsg", "tx.sock (UDPv6)" },
-	{ "udp_send_skb", "tx.sock (UDP)" }, { "udp_v6_send_skb", "tx.sock (UDPv6)" },
-	{ "raw_sendmsg", "tx.sock (raw)" }, { "rawv6_sendmsg", "tx.sock (raw IPv6)" },
-	{ "ping_v4_sendmsg", "tx.sock (ping)" }, { "ping_v6_sendmsg", "tx.sock (ping IPv6)" },
-	{ "ip_output", "tx.l4" }, { "ip6_output", "tx.l4 (IPv6)" },
-	{ "skb_gro_receive", "GRO attribution" },
-	{ "skb_gro_receive_list", "GRO attribution (fraglist)" },
-	{ "skb_try_coalesce", "TCP coalescing attribution" },
-	{ "skb_clone", "clones (ping, raw sockets)" },
-	{ "netif_receive_skb", "rx.backlog" }, { "net_dev_queue", "tx.ip" },
-	{ "net_dev_start_xmit", "tx.qdisc" }, { "net_dev_xmit", "tx.drv" },
-	{ "kfree_skb", "drops" }, { "consume_skb", "ends" },
-	{ "pl_hw_wire_tx", "rx.wire" }, { "pl_hw_rx_write", "rx.wire..rx.drv" },
-	{ "pl_hw_irq", "rx.irq" }, { "pl_poll_begin", "rx.napi" },
-	{ "pl_rx_skb", "rx.wire..rx.drv" }, { "pl_rx_gro", "rx.gro" },
-	{ "pl_xmit", "tx.nic, tx.compl" }, { "pl_tx_posted", "tx.drv" },
-	{ "pl_tx_complete", "tx.nic, tx.compl" },
+} hooks[] = {
+#define HOOK_ROW(hook, dirs, level, instead, what)			\
+	{ #hook, dirs, LL_##level, instead, what },
+	LIFE_HOOKS(HOOK_ROW)
+#undef HOOK_ROW
 };
 
-static const char *hook_what(const char *hook)
+#undef RX
+#undef TX
+
+static int hook_find(const char *hook)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(hook_stages); i++)
-		if (!strcmp(hook, hook_stages[i].hook))
-			return hook_stages[i].stages;
-	return "a stage";
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (!strcmp(hook, hooks[i].hook))
+			return i;
+	return -1;
+}
+
+static const char *hook_what(const char *hook)
+{
+	int i = hook_find(hook);
+
+	return i < 0 ? "a stage" : hooks[i].stages;
+}
+
+/* Does hook I serve a direction the tool follows, at its level? */
+static bool hook_wanted(int i)
+{
+	if (hooks[i].level > env.level)
+		return false;
+	return env.dir < 0 || (hooks[i].dirs & (1U << env.dir));
 }
 
 #define MAX_MISSING	64
@@ -558,12 +705,19 @@ static void note_missing(const char *hook)
 		missing[nmissing++] = hook;
 }
 
+/* can function FUNC be hooked, by fentry or (FORCE: only) by kprobe? */
+static bool fn_hookable(const char *func, bool force)
+{
+	return (!force && in_vmlinux_btf(func)) || kprobe_ok(func);
+}
+
 /*
  * Each hook has two programs: tb_X/rt_X (tp_btf/raw_tp of tracepoint X),
  * fe_X,fx_X/kp_X,kr_X (fentry, fexit/kprobe, kretprobe of function X).
- * Load the better one the kernel can take; none if X does not exist.
+ * Load the better one the kernel can take; none if X does not exist, or
+ * serves no direction the tool follows (LIFE_HOOKS).
  */
-static void pick_programs(struct life_bpf *obj, bool *have_module)
+static int pick_programs(struct life_bpf *obj, bool *have_module)
 {
 	bool force = force_raw_tp(), mod = module_loaded();
 	bool mod_btf = mod && module_has_btf();
@@ -580,6 +734,20 @@ static void pick_programs(struct life_bpf *obj, bool *have_module)
 		const char *target = strchr(sec, '/') + 1;
 		bool is_mod = !strncmp(target, "pl_", 3);
 		bool btf_side, load;
+
+		int hook = hook_find(target);
+
+		if (hook < 0) {
+			/* a program added without its row in LIFE_HOOKS */
+			fprintf(stderr, "pktlife: BUG: %s has no row in LIFE_HOOKS\n",
+				target);
+			return -EINVAL;
+		}
+		if (!hook_wanted(hook) ||
+		    (hooks[hook].instead && fn_hookable(hooks[hook].instead, force))) {
+			bpf_program__set_autoload(prog, false);
+			continue;
+		}
 
 		if (!strncmp(name, "tb_", 3) || !strncmp(name, "rt_", 3)) {
 			bool use_btf;
@@ -614,6 +782,7 @@ static void pick_programs(struct life_bpf *obj, bool *have_module)
 	}
 	if (mod && !mod_btf)
 		attach_tp = "raw_tp (pktlife: no module BTF)";
+	return 0;
 }
 
 static int life_open(struct life_bpf **objp, bool trace)
@@ -661,7 +830,9 @@ static int life_open(struct life_bpf **objp, bool trace)
 	if (bench_empty())
 		fprintf(stderr, "pktlife: PKTLIFE_BENCH_EMPTY: every program returns at once, nothing is measured\n");
 
-	pick_programs(obj, &have_module);
+	err = pick_programs(obj, &have_module);
+	if (err)
+		goto err_destroy;
 	if (!have_module)
 		fprintf(stderr, "pktlife: pktlife.ko is not loaded: the driver and NIC stages are omitted\n");
 	for (i = 0; i < nmissing; i++)
@@ -683,9 +854,10 @@ static int life_open(struct life_bpf **objp, bool trace)
 		goto err_destroy;
 	}
 	if (verbose)
-		fprintf(stderr, "pktlife: attached via %s and %s, netns %u%s, ifindex %u\n",
+		fprintf(stderr, "pktlife: attached via %s and %s, netns %u%s, ifindex %u, level %s\n",
 			attach_tp, attach_fn, netns,
-			env.all_netns ? " (and every other)" : "", env.ifindex);
+			env.all_netns ? " (and every other)" : "", env.ifindex,
+			level_name[env.level]);
 	*objp = obj;
 	return 0;
 
@@ -711,6 +883,8 @@ static __u64 user_acct[LIFE_DIR_MAX][LA_MAX];
 static __u64 in_flight[LIFE_DIR_MAX];
 /* frames on the RX ring not built into skbs yet: started, in flight */
 static __u64 pending_frames;
+/* per stage, frames of journeys the sweep expired after it */
+static __u64 user_cut[LS_MAX];
 
 static int read_hists(struct life_bpf *obj)
 {
@@ -729,9 +903,13 @@ static int read_hists(struct life_bpf *obj)
 		if (err)
 			break;
 		memset(h, 0, sizeof(*h));
+		/* journeys the sweep found lost, after their last stage */
+		h->cut = k < LS_MAX ? user_cut[k] : 0;
 		for (cpu = 0; cpu < ncpus; cpu++) {
 			h->count += percpu[cpu].count;
 			h->sum += percpu[cpu].sum;
+			h->clamped += percpu[cpu].clamped;
+			h->cut += percpu[cpu].cut;
 			if (percpu[cpu].max > h->max)
 				h->max = percpu[cpu].max;
 			for (s = 0; s < LIFE_HIST_SLOTS; s++)
@@ -768,6 +946,46 @@ static int read_acct(struct life_bpf *obj)
 }
 
 /*
+ * The frames on an RX ring whose skb is not built yet: an array, read in
+ * one call. A slot is free when its tag is 0.
+ */
+static int sweep_frames(struct life_bpf *obj, bool final, __u64 now,
+			__u64 limit)
+{
+	static struct life_frame frames[LIFE_MAX_FRAMES];
+	static __u32 keys[LIFE_MAX_FRAMES];
+	struct life_frame empty = {};
+	__u32 i, n = LIFE_MAX_FRAMES, out;
+	int fd, err;
+
+	fd = bpf_map__fd(obj->maps.frames);
+	err = bpf_map_lookup_batch(fd, NULL, &out, keys, frames, &n, NULL);
+	if (err && errno != ENOENT)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		if (!frames[i].tag)
+			continue;
+		if (!final && now > frames[i].t_write &&
+		    now - frames[i].t_write > limit) {
+			/*
+			 * Its skb was never built. Should the NIC write the
+			 * slot again at this very moment, this loses that
+			 * frame: a slot is reused 16384 frames later, and
+			 * this one waited --expire seconds.
+			 */
+			bpf_map_update_elem(fd, &keys[i], &empty, BPF_EXIST);
+			user_acct[LIFE_RX][LA_STARTED]++;
+			user_acct[LIFE_RX][LA_LOST_EXPIRED]++;
+			continue;
+		}
+		/* the kernel counts a frame as started when its skb is built */
+		pending_frames++;
+		in_flight[LIFE_RX]++;
+	}
+	return 0;
+}
+
+/*
  * Walk the journeys still open: those without news for --expire seconds
  * are lost (their skb was freed where no hook saw it); the others are in
  * flight. With FINAL (the programs are detached), all are in flight.
@@ -776,9 +994,7 @@ static int sweep(struct life_bpf *obj, bool final)
 {
 	__u64 now = now_ns(), limit = env.expire * 1000000000ULL;
 	struct life_key key, next, *prev = NULL;
-	struct life_frame frame;
 	struct life_item item;
-	__u32 fkey, fnext, *fprev = NULL;
 	int fd;
 
 	in_flight[LIFE_RX] = in_flight[LIFE_TX] = 0;
@@ -801,27 +1017,13 @@ static int sweep(struct life_bpf *obj, bool final)
 		if (!final && now > item.t_last && now - item.t_last > limit) {
 			bpf_map_delete_elem(fd, &key);
 			user_acct[item.dir][LA_LOST_EXPIRED] += item.frames;
+			if (item.last < LS_MAX)
+				user_cut[item.last] += item.frames;
 			continue;
 		}
 		in_flight[item.dir] += item.frames;
 	}
-	fd = bpf_map__fd(obj->maps.frames);
-	while (!bpf_map_get_next_key(fd, fprev, &fnext)) {
-		fkey = fnext;
-		fprev = &fkey;
-		if (bpf_map_lookup_elem(fd, &fkey, &frame))
-			continue;
-		if (!final && now > frame.t_write && now - frame.t_write > limit) {
-			bpf_map_delete_elem(fd, &fkey);
-			user_acct[LIFE_RX][LA_STARTED]++;
-			user_acct[LIFE_RX][LA_LOST_EXPIRED]++;
-			continue;
-		}
-		/* the kernel counts a frame as started when its skb is built */
-		pending_frames++;
-		in_flight[LIFE_RX]++;
-	}
-	return 0;
+	return sweep_frames(obj, final, now, limit);
 }
 
 /* --- drop reasons, named from the kernel's own enum ------------------------------ */
@@ -986,6 +1188,29 @@ static void print_acct(FILE *f)
 	}
 }
 
+/*
+ * The coverage of DIR's stages, when any is short of whole: "  WHAT: STAGE
+ * N, ..." for the frames clamped (CUT false) or cut after each stage.
+ */
+static void print_coverage(int dir, bool cut, const char *what)
+{
+	int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+	int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+	int s, n = 0;
+
+	for (s = first; s <= last + 1; s++) {
+		int k = s <= last ? s : LIFE_HIST_TOTAL(dir);
+		__u64 v = cut ? hist[k].cut : hist[k].clamped;
+
+		if (!v || !stage_label(k))
+			continue;
+		printf("%s %s %llu", n++ ? "," : what, stage_label(k),
+		       (unsigned long long)v);
+	}
+	if (n)
+		printf("\n");
+}
+
 static void print_table(double elapsed, struct drop_row *drops, int ndrops)
 {
 	char b[5][24];
@@ -1018,7 +1243,7 @@ static void print_table(double elapsed, struct drop_row *drops, int ndrops)
 
 			if (!h->count && k != LIFE_HIST_TOTAL(dir))
 				continue;
-			printf("  %-8s %10llu %9s %9s %9s %9s", stage_name[k],
+			printf("  %-8s %10llu %9s %9s %9s %9s", stage_label(k),
 			       (unsigned long long)h->count,
 			       fmt_ns(percentile(h, 0.5), b[0], sizeof(b[0])),
 			       fmt_ns(percentile(h, 0.9), b[1], sizeof(b[1])),
@@ -1028,6 +1253,8 @@ static void print_table(double elapsed, struct drop_row *drops, int ndrops)
 				printf(" %5.1f%%", total ? 100.0 * h->sum / total : 0);
 			printf("\n");
 		}
+		print_coverage(dir, false, "  clamped (stamps out of order, counted 0 ns):");
+		print_coverage(dir, true, "  cut after (ended, dropped or lost there):");
 		for (i = 0; i < ndrops; i++)
 			if (drops[i].dir == (__u32)dir)
 				printf("  dropped %llu: %s\n",
@@ -1050,18 +1277,21 @@ static void print_table(double elapsed, struct drop_row *drops, int ndrops)
 
 static void json_hist(const struct life_hist *h)
 {
-	printf("\"count\":%llu,\"sum_ns\":%llu,\"p50_ns\":%.0f,\"p90_ns\":%.0f,\"p99_ns\":%.0f,\"max_ns\":%llu",
+	printf("\"count\":%llu,\"sum_ns\":%llu,\"p50_ns\":%.0f,\"p90_ns\":%.0f,\"p99_ns\":%.0f,\"max_ns\":%llu,\"clamped\":%llu,\"cut\":%llu",
 	       (unsigned long long)h->count, (unsigned long long)h->sum,
 	       percentile(h, 0.5), percentile(h, 0.9), percentile(h, 0.99),
-	       (unsigned long long)h->max);
+	       (unsigned long long)h->max, (unsigned long long)h->clamped,
+	       (unsigned long long)h->cut);
 }
+
 
 static void json_common(double elapsed)
 {
 	int i;
 
-	printf("\"elapsed_s\":%.3f,\"attach\":{\"tp\":\"%s\",\"fn\":\"%s\"},\"prog_misses\":%llu,\"missing\":[",
-	       elapsed, attach_tp, attach_fn, (unsigned long long)prog_misses);
+	printf("\"elapsed_s\":%.3f,\"level\":\"%s\",\"attach\":{\"tp\":\"%s\",\"fn\":\"%s\"},\"prog_misses\":%llu,\"missing\":[",
+	       elapsed, level_name[env.level], attach_tp, attach_fn,
+	       (unsigned long long)prog_misses);
 	for (i = 0; i < nmissing; i++) {
 		printf("%s", i ? "," : "");
 		json_str(stdout, missing[i]);
@@ -1106,7 +1336,9 @@ static void print_json(double elapsed, bool final, struct drop_row *drops,
 
 		printf(",\"%s\":{\"stages\":[", dir_name[dir]);
 		for (s = first, n = 0; s <= last; s++) {
-			printf("%s{\"stage\":\"%s\",", n++ ? "," : "", stage_name[s]);
+			if (!stage_measured(s))
+				continue;
+			printf("%s{\"stage\":\"%s\",", n++ ? "," : "", stage_label(s));
 			json_hist(&hist[s]);
 			printf(",\"share\":%.4f}",
 			       total ? (double)hist[s].sum / total : 0.0);
@@ -1139,7 +1371,7 @@ static void print_hist(double elapsed)
 	}
 	if (env.json) {
 		printf("{\"mode\":\"hist\",\"stage\":\"%s.%s\",",
-		       dir_name[stage_dir(env.hist_stage)], stage_name[env.hist_stage]);
+		       dir_name[stage_dir(env.hist_stage)], stage_label(env.hist_stage));
 		json_common(elapsed);
 		printf(",");
 		json_hist(h);
@@ -1156,7 +1388,7 @@ static void print_hist(double elapsed)
 		return;
 	}
 	printf("%s.%s: %llu frames, p50 %s, max %s\n",
-	       dir_name[stage_dir(env.hist_stage)], stage_name[env.hist_stage],
+	       dir_name[stage_dir(env.hist_stage)], stage_label(env.hist_stage),
 	       (unsigned long long)h->count,
 	       fmt_ns(percentile(h, 0.5), b[0], sizeof(b[0])),
 	       fmt_ns(h->max, b[1], sizeof(b[1])));
@@ -1209,7 +1441,7 @@ static int write_svg(double elapsed)
 			if (!hist[s].count || d->nstages == SVG_MAX_STAGES)
 				continue;
 			snprintf(names[s], sizeof(names[s]), "%s.%s", dir_name[dir],
-				 stage_name[s]);
+				 stage_label(s));
 			svg_fill(&d->stage[d->nstages++], names[s], &hist[s]);
 		}
 		s = LIFE_HIST_TOTAL(dir);
@@ -1353,8 +1585,12 @@ static void prom_metrics(FILE *f)
 		for (s = first; s <= last + 1; s++) {
 			int h = s <= last ? s : LIFE_HIST_TOTAL(dir);
 			const struct life_hist *hi = &hist[h];
+			const char *name = stage_label(h);
 			__u64 cum = 0;
 			__u32 slot = 0;
+
+			if (!name)
+				continue;
 
 			for (k = PROM_LE_MIN_LOG; k <= PROM_LE_MAX_LOG; k++) {
 				double bound = (double)(1ULL << k);
@@ -1368,15 +1604,37 @@ static void prom_metrics(FILE *f)
 				}
 				snprintf(le, sizeof(le), "%.9g", bound / 1e9);
 				prom_series(f, "pktlife_stage_seconds_bucket", dir,
-					    stage_name[h], le);
+					    name, le);
 				fprintf(f, " %llu\n", (unsigned long long)cum);
 			}
-			prom_series(f, "pktlife_stage_seconds_bucket", dir, stage_name[h], "+Inf");
+			prom_series(f, "pktlife_stage_seconds_bucket", dir, name, "+Inf");
 			fprintf(f, " %llu\n", (unsigned long long)hi->count);
-			prom_series(f, "pktlife_stage_seconds_sum", dir, stage_name[h], NULL);
+			prom_series(f, "pktlife_stage_seconds_sum", dir, name, NULL);
 			fprintf(f, " %.9f\n", hi->sum / 1e9);
-			prom_series(f, "pktlife_stage_seconds_count", dir, stage_name[h], NULL);
+			prom_series(f, "pktlife_stage_seconds_count", dir, name, NULL);
 			fprintf(f, " %llu\n", (unsigned long long)hi->count);
+		}
+	}
+	for (a = 0; a < 2; a++) {
+		fprintf(f, a ? "# HELP pktlife_stage_cut_frames_total Frames whose journey stopped after this stage: ended, dropped or lost there.\n"
+			"# TYPE pktlife_stage_cut_frames_total counter\n" :
+			"# HELP pktlife_stage_clamped_frames_total Frames whose stage ended before it began (stamps out of order), counted as 0 s.\n"
+			"# TYPE pktlife_stage_clamped_frames_total counter\n");
+		for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
+			int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+			int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+
+			for (s = first; s <= last + 1; s++) {
+				int h = s <= last ? s : LIFE_HIST_TOTAL(dir);
+
+				if (!stage_label(h))
+					continue;
+				prom_series(f, a ? "pktlife_stage_cut_frames_total" :
+					    "pktlife_stage_clamped_frames_total",
+					    dir, stage_label(h), NULL);
+				fprintf(f, " %llu\n", (unsigned long long)
+					(a ? hist[h].cut : hist[h].clamped));
+			}
 		}
 	}
 	fprintf(f, "# HELP pktlife_frames_total Wire frames by what happened to their journey (see pktlife stat --help).\n"
@@ -1594,7 +1852,7 @@ static int on_event(void *ctx, void *data, size_t size)
 			if (!e->ts[s])
 				continue;
 			printf("%s{\"stage\":\"%s\",\"t_ns\":%llu,\"delta_ns\":%llu,\"cpu\":%u}",
-			       n++ ? "," : "", stage_name[s],
+			       n++ ? "," : "", stage_label(s),
 			       (unsigned long long)e->ts[s],
 			       (unsigned long long)(e->ts[s] - prev), e->cpu[s]);
 			prev = e->ts[s];
@@ -1613,7 +1871,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		for (s = first; s <= last; s++) {
 			if (!e->ts[s])
 				continue;
-			printf("  %-8s %12s %12s %4u\n", stage_name[s],
+			printf("  %-8s %12s %12s %4u\n", stage_label(s),
 			       fmt_ns(e->ts[s] - e->t0, b[0], sizeof(b[0])),
 			       fmt_ns(e->ts[s] - prev, b[1], sizeof(b[1])),
 			       e->cpu[s]);
@@ -1645,10 +1903,14 @@ static int run_trace(void)
 	struct ring_buffer *rb = NULL;
 	struct life_bpf *obj = NULL;
 	__u64 last_sweep = 0;
-	int err;
+	int err, s;
 
 	if (env.perfetto) {
-		err = perfetto_open(env.perfetto, stage_name);
+		static const char *labels[LIFE_HIST_MAX];
+
+		for (s = 0; s < LIFE_HIST_MAX; s++)
+			labels[s] = stage_label(s);
+		err = perfetto_open(env.perfetto, labels);
 		if (err) {
 			fprintf(stderr, "pktlife: cannot create %s: %s\n", env.perfetto,
 				strerror(-err));

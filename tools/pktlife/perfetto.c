@@ -78,6 +78,8 @@ static int pf_pid(int dir, const char *ifname)
 	first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
 	last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
 	for (s = first; s <= last; s++) {
+		if (!pf_stage_name[s])
+			continue;	/* not measured at the tool's level */
 		fprintf(pf, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\",\"args\":{\"name\":\"%s.%s\"}}",
 			i + 1, s + 1, dir == LIFE_RX ? "rx" : "tx", pf_stage_name[s]);
 		fprintf(pf, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%d}}",
@@ -100,9 +102,9 @@ void perfetto_journey(const struct perfetto_journey *j)
 	pid = pf_pid(e->dir, j->ifname);
 	pf_journeys++;	/* the journey's number, from 1 */
 	for (s = first; s <= last; s++)
-		nstages += !!e->ts[s];
+		nstages += e->ts[s] && pf_stage_name[s];
 	for (s = first; s <= last; s++) {
-		if (!e->ts[s])
+		if (!e->ts[s] || !pf_stage_name[s])
 			continue;
 		/* the slice: from the stage before to this one's end */
 		fprintf(pf, ",\n{\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"name\":\"%s.%s\",\"cat\":\"%s\"",

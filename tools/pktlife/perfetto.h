@@ -21,7 +21,8 @@ struct perfetto_journey {
 
 /*
  * perfetto_open() - start the timeline in @path
- * @stage_name: the stages' names, indexed by enum life_stage
+ * @stage_name: the stages' names, indexed by enum life_stage; NULL for a
+ *	stage the tool's level does not measure (no track)
  *
  * Return: 0, or a negative errno (the file could not be created).
  */
