@@ -20,16 +20,19 @@
 #   tp       pps with pktlife.ko as built vs built with PL_NOTRACE=1
 #            (its tracepoints compiled out), alternating per run
 #   observe  pps and tcp with nothing attached, with "pktlife stat -A"
-#            (every RX and TX stage, both netns), with the same attached
-#            but every program returning at once (PKTLIFE_BENCH_EMPTY=1:
-#            what entering the hooks costs), with bench/stages.bt
-#            (Debian's bpftrace doing the same stages), then nothing again
-#   progs    per-program cost while pktlife stat runs under pps and tcp,
-#            from the kernel's own accounting (kernel.bpf_stats_enabled)
+#            (both netns) at its default level (waits) and at --level
+#            full (every RX and TX stage), with the default attached but
+#            every program returning at once (PKTLIFE_BENCH_EMPTY=1: what
+#            entering the hooks costs), with bench/stages.bt (Debian's
+#            bpftrace doing the full level's stages), then nothing again
+#   progs    per level: hook entries per frame of pps, and per program
+#            its cost per run under pps and tcp, from the kernel's own
+#            accounting (kernel.bpf_stats_enabled)
 #   mem      BPF map memory of pktlife stat and pktlife trace; the module's
 #            memory per queue pair (MemAvailable, 1 vs 8 channels)
-# With observe, progs and stat's map memory are taken while its pktlife
-# stat is attached: one attach fewer each (tens of seconds under TCG).
+# With observe, progs and stat's map memory are taken while each level's
+# pktlife stat is attached: one attach fewer each (tens of seconds under
+# TCG).
 #
 # RAW gets one line per measurement: "FIGURE VALUE" (figures as
 # bench/report.py names them).  Exit 0 if every measurement ran.
@@ -285,11 +288,17 @@ observe_start()
 	t0=$(date +%s%N)
 	case $1 in
 	pktlife)
-		"$PL_TOOL" stat -A -I 3600 >"$TMPD/obs.out" 2>"$TMPD/obs.err" &
+		"$PL_TOOL" stat -A -I 3600 --level waits \
+			>"$TMPD/obs.out" 2>"$TMPD/obs.err" &
+		ready="following packets"
+		;;
+	full)
+		"$PL_TOOL" stat -A -I 3600 --level full \
+			>"$TMPD/obs.out" 2>"$TMPD/obs.err" &
 		ready="following packets"
 		;;
 	empty)
-		PKTLIFE_BENCH_EMPTY=1 "$PL_TOOL" stat -A -I 3600 \
+		PKTLIFE_BENCH_EMPTY=1 "$PL_TOOL" stat -A -I 3600 --level waits \
 			>"$TMPD/obs.out" 2>"$TMPD/obs.err" &
 		ready="following packets"
 		;;
@@ -422,32 +431,54 @@ if wanted tp; then
 	fi
 fi
 
-# progs: under pps and tcp on the current pair, each program of the
-# pktlife stat attached (OBS_PID) with its cost per run from the kernel's
-# own accounting (kernel.bpf_stats_enabled)
+# prog_stats PID: "RUNS NS" of every BPF program of PID, summed, then one
+# "ID RUNS NS" line per program that ran (the kernel's own accounting)
+prog_stats()
+{
+	local f
+
+	for f in /proc/"$1"/fdinfo/*; do
+		grep -q '^prog_type:' "$f" 2>/dev/null || continue
+		awk '$1 == "prog_id:" { i = $2 } $1 == "run_time_ns:" { t = $2 }
+			$1 == "run_cnt:" { c = $2 } END { print i, c + 0, t + 0 }' "$f"
+	done | awk '{ r += $2; t += $3; if ($2) l = l "\n" $0 }
+		END { printf "%d %d%s\n", r, t, l }'
+}
+
+# progs LEVEL: under pps, then tcp, on the current pair, with the pktlife
+# stat at LEVEL attached (OBS_PID): the hook entries per frame of pps (all
+# its programs' runs over the frames bnb received: the entries a frame
+# costs), and each program's cost per run over both, from the kernel's own
+# accounting (kernel.bpf_stats_enabled)
 PROGS_DONE=
 progs()
 {
-	local f id ns cnt name
+	local lvl=$1 id ns cnt name r0 t0 r1 t1 a b
 
-	PROGS_DONE=1
+	PROGS_DONE+=" $lvl"
 	sysctl -qw kernel.bpf_stats_enabled=1
-	pps 1 >/dev/null && tcp >/dev/null || fail "progs: traffic"
+	read -r r0 t0 < <(prog_stats "$OBS_PID")
+	read -r a _ < <(rx_count)
+	pps 1 >/dev/null || fail "progs $lvl: pps"
+	read -r b _ < <(rx_count)
+	read -r r1 t1 < <(prog_stats "$OBS_PID")
+	if [ $((b - a)) -gt 0 ]; then
+		record "entries.$lvl" "$(awk -v r=$((r1 - r0)) -v f=$((b - a)) 'BEGIN { printf "%.2f", r / f }')"
+		record "body_ns_per_entry.$lvl" $(((t1 - t0) / (r1 - r0 ? r1 - r0 : 1)))
+	fi
+	tcp >/dev/null || fail "progs $lvl: tcp"
 	# names by id, from one bpftool run (each costs seconds here)
 	declare -A pname=()
 	while read -r id name; do
 		pname[$id]=$name
 	done < <(bpftool prog show -j | jq -r '.[] | "\(.id) \(.name)"')
-	for f in /proc/"$OBS_PID"/fdinfo/*; do
-		grep -q '^prog_type:' "$f" 2>/dev/null || continue
-		read -r id ns cnt < <(awk '$1 == "prog_id:" { i = $2 }
-			$1 == "run_time_ns:" { t = $2 } $1 == "run_cnt:" { c = $2 }
-			END { print i, t, c }' "$f")
-		[ "${cnt:-0}" -gt 0 ] || continue
+	while read -r id cnt ns; do
+		[ -n "$id" ] || continue
 		name=${pname[$id]:-id$id}
+		[ "$lvl" = waits ] || name=$lvl.$name
 		record "prog.$name.ns" $((ns / cnt))
 		record "prog.$name.runs" "$cnt"
-	done
+	done < <(prog_stats "$OBS_PID" | tail -n +2)
 	sysctl -qw kernel.bpf_stats_enabled=0
 }
 
@@ -460,7 +491,7 @@ if wanted observe; then
 	[ -d /run/netns/pl-a ] || pair pktlife pl || fail "pair pl"
 	use pl
 	# nothing again at the end: the conditions did not drift meanwhile
-	observers="none pktlife empty bpftrace none2"
+	observers="none pktlife full empty bpftrace none2"
 	[ -n "$SMOKE" ] && observers=${observers% none2}
 	for obs in $observers; do
 		if [ "${obs%2}" != none ]; then
@@ -473,17 +504,24 @@ if wanted observe; then
 		# while pktlife stat is attached anyway (an attach takes tens
 		# of seconds here): its programs' costs, after the runs above
 		# (bpf_stats costs time of its own), and its maps' memory
-		if [ "$obs" = pktlife ]; then
-			[[ " $ONLY " == *" progs "* ]] && progs
-			[[ " $ONLY " == *" mem "* ]] && maps stat $OBS_PID
-		fi
+		# (the maps' memory always: a read of fdinfo)
+		case $obs in
+		pktlife)
+			[[ " $ONLY " == *" progs "* ]] && progs waits
+			maps stat $OBS_PID
+			;;
+		full)
+			[[ " $ONLY " == *" progs "* ]] && progs full
+			maps stat_full $OBS_PID
+			;;
+		esac
 		if [ "${obs%2}" != none ]; then
 			observe_stop
 			# it counted the packets it watched; with empty
 			# programs, none
 			case $obs in
-			pktlife) grep -q '^RX  started [1-9]' "$TMPD/obs.out" ||
-				fail "pktlife stat saw nothing" ;;
+			pktlife | full) grep -q '^RX  started [1-9]' "$TMPD/obs.out" ||
+				fail "pktlife stat --level $obs saw nothing" ;;
 			empty) grep -q '^RX  started 0 ' "$TMPD/obs.out" ||
 				fail "pktlife stat with empty programs: $(grep -m1 '^RX  started' "$TMPD/obs.out")" ;;
 			esac
@@ -493,10 +531,14 @@ fi
 
 if [ -z "$PROGS_DONE" ] && wanted progs; then
 	grep -q '^pktlife ' /proc/modules || module_use "$KO"
-	if observe_start pktlife; then
-		{ [ -d /run/netns/pl-a ] || pair pktlife pl; } && use pl && progs
-		observe_stop
-	fi
+	for obs in pktlife full; do
+		lvl=$obs
+		[ $obs = pktlife ] && lvl=waits
+		if observe_start $obs; then
+			{ [ -d /run/netns/pl-a ] || pair pktlife pl; } && use pl && progs $lvl
+			observe_stop
+		fi
+	done
 fi
 
 if wanted mem; then

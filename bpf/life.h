@@ -124,26 +124,43 @@ struct life_hist {
 /*
  * Where journeys go, per direction, in frames (a GRO skb of 10 frames that
  * reaches the socket completes 10). Every started journey ends in exactly
- * one of COMPLETED..LOST_EXPIRED, or is still in flight when the tool stops.
+ * one of COMPLETED..LOST_EXPIRED, or is still in flight when the tool
+ * stops. X(ID, NAME): LA_<ID> is the counter, NAME its name in the tool.
  */
+#define LIFE_ACCTS(X)							\
+	/* RX: frame written to the ring, or skb first seen;		\
+	 * TX: skb first seen (sendmsg, ip_output, qdisc) */		\
+	X(STARTED, started)						\
+	X(COMPLETED, completed)	/* RX: copied to a reader; TX: sent */	\
+	/* freed by the stack on purpose before the end (ICMP echo,	\
+	 * pure ACK, software GSO, ...) */				\
+	X(ENDED, ended)							\
+	X(DROPPED, dropped)	/* freed as a drop (skb:kfree_skb) */	\
+	/* did not match the filters once headers were seen */		\
+	X(FILTERED, filtered)						\
+	/* RX: the NIC had no buffer (pl_hw_rx_write) */		\
+	X(LOST_RING, lost_ring)						\
+	/* the tool's map was full (RX frames: the slot was needed) */	\
+	X(LOST_MAP, lost_map)						\
+	/* its skb was reused before any end was seen */		\
+	X(LOST_REUSED, lost_reused)					\
+	/* no news for --expire seconds (user space) */			\
+	X(LOST_EXPIRED, lost_expired)					\
+	/* merged beyond LIFE_MAX_GROUPS: times approximate */		\
+	X(FOLDED, folded)						\
+	/* RX: no departure time known: no wire stage */		\
+	X(NO_DEPART, no_depart)						\
+	/* RX: a pktlife skb whose frame was not seen on the ring	\
+	 * (written before the attach): from netif on */		\
+	X(NO_FRAME, no_frame)						\
+	/* RX: clones followed to a socket (not STARTED) */		\
+	X(BRANCHES, branches)						\
+	X(TRACE_LOST, trace_lost) /* trace: ring buffer full */
+
 enum life_acct {
-	LA_STARTED,	/* RX: frame written to the ring, or skb first seen;
-			 * TX: skb first seen (sendmsg, ip_output, qdisc) */
-	LA_COMPLETED,	/* RX: copied to a reader; TX: completed/sent */
-	LA_ENDED,	/* freed by the stack on purpose before the end
-			 * (ICMP echo, pure ACK, software GSO, ...) */
-	LA_DROPPED,	/* freed as a drop (skb:kfree_skb) */
-	LA_FILTERED,	/* did not match the filters once headers were seen */
-	LA_LOST_RING,	/* RX: the NIC had no buffer (pl_hw_rx_write) */
-	LA_LOST_MAP,	/* the tool's map was full: not followed */
-	LA_LOST_REUSED,	/* its skb was reused before any end was seen */
-	LA_LOST_EXPIRED, /* no news for --expire seconds (user space) */
-	LA_FOLDED,	/* merged beyond LIFE_MAX_GROUPS: times approximate */
-	LA_NO_DEPART,	/* RX: no departure time known: no wire stage */
-	LA_NO_FRAME,	/* RX: a pktlife skb whose frame was not seen on the
-			 * ring (written before the attach): from netif on */
-	LA_BRANCHES,	/* RX: clones followed to a socket (not STARTED) */
-	LA_TRACE_LOST,	/* trace: ring buffer full, event lost */
+#define LIFE_ACCT_ENUM(id, name)	LA_##id,
+	LIFE_ACCTS(LIFE_ACCT_ENUM)
+#undef LIFE_ACCT_ENUM
 	LA_MAX,
 };
 

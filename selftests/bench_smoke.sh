@@ -42,27 +42,34 @@ python3 "$PL_TOP/bench/report.py" "$TMPD/raw" --kernel "$PL_KREL" --rev test \
 	>"$TMPD/summary"
 check_err $? "report.py failed"
 for f in pps.pktlife pps.veth tcp.pktlife tcp.veth mq.q1 mq.q2 tp.on tp.off \
-	observe.pps.none observe.pps.pktlife observe.pps.empty observe.pps.bpftrace \
-	observe.tcp.none observe.tcp.pktlife observe.tcp.empty observe.tcp.bpftrace; do
+	observe.pps.none observe.pps.pktlife observe.pps.full observe.pps.empty \
+	observe.pps.bpftrace observe.tcp.none observe.tcp.pktlife observe.tcp.full \
+	observe.tcp.empty observe.tcp.bpftrace; do
 	jq -e --arg f "$f" '.figures[$f].median > 0' "$TMPD/r.json" >/dev/null ||
 		check_err 1 "figure $f missing or 0"
 done
 log_test "report.py: every figure, positive"
 
 RET=0
-check_eq "$(jq '.ratios | length' "$TMPD/r.json")" 10 "ratios"
-check_eq "$(grep -c '^target ' "$TMPD/summary")" 5 "target lines"
+check_eq "$(jq '.ratios | length' "$TMPD/r.json")" 12 "ratios"
+check_eq "$(grep -c '^target ' "$TMPD/summary")" 6 "target lines"
 check_eq "$(jq '[.targets[] | select(.met == null)] | length' "$TMPD/r.json")" 0 \
 	"targets not measured"
 sed 's/^/# /' "$TMPD/summary"
-log_test "report.py: 10 ratios, 5 targets, all measured"
+log_test "report.py: 12 ratios, 6 targets, all measured"
 
 RET=0
 jq -e '.bpf_programs | length > 5 and all(.ns > 0 and .runs > 0)' "$TMPD/r.json" >/dev/null
 check_err $? "per-program costs: $(jq -c .bpf_programs "$TMPD/r.json" | head -c 300)"
-jq -e '.memory["maps.stat"] > 0 and .memory["maps.trace"] > 0 and .memory.per_queue_kib > 0' \
+jq -e '.memory["maps.stat"] > 0 and .memory["maps.stat_full"] > 0 and
+	.memory["maps.trace"] > 0 and .memory.per_queue_kib > 0' \
 	"$TMPD/r.json" >/dev/null
 check_err $? "memory: $(jq -c .memory "$TMPD/r.json")"
-log_test "report.py: per-program costs, map and queue memory"
+# per level: entries per frame, and the full level's more than the default's
+jq -e '.levels.waits.entries_per_frame > 0 and .levels.waits.ns_per_entry != null and
+	.levels.full.entries_per_frame > .levels.waits.entries_per_frame' \
+	"$TMPD/r.json" >/dev/null
+check_err $? "levels: $(jq -c .levels "$TMPD/r.json")"
+log_test "report.py: per-program costs, map and queue memory, hook entries per level"
 
 ktap_finish

@@ -99,20 +99,9 @@ static const char *const level_help[LL_MAX] = {
 static const char *const dir_name[LIFE_DIR_MAX] = { "rx", "tx" };
 
 static const char *const acct_name[LA_MAX] = {
-	[LA_STARTED] = "started",
-	[LA_COMPLETED] = "completed",
-	[LA_ENDED] = "ended",
-	[LA_DROPPED] = "dropped",
-	[LA_FILTERED] = "filtered",
-	[LA_LOST_RING] = "lost_ring",
-	[LA_LOST_MAP] = "lost_map",
-	[LA_LOST_REUSED] = "lost_reused",
-	[LA_LOST_EXPIRED] = "lost_expired",
-	[LA_FOLDED] = "folded",
-	[LA_NO_DEPART] = "no_depart",
-	[LA_NO_FRAME] = "no_frame",
-	[LA_BRANCHES] = "branches",
-	[LA_TRACE_LOST] = "trace_lost",
+#define ACCT_NAME(id, name)	[LA_##id] = #name,
+	LIFE_ACCTS(ACCT_NAME)
+#undef ACCT_NAME
 };
 
 static const char *const end_name[] = {
