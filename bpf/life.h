@@ -227,6 +227,16 @@ struct life_item {
 	__u8 flags;
 	__u8 pad;
 	__u16 cpu[LS_MAX];	/* the CPU of the point that ended each */
+	/*
+	 * The first group. An item of more groups (merged skbs) keeps the
+	 * others in a struct life_groups under its own key: a new item
+	 * stays small, its map update copies no room for 63 more.
+	 */
+	struct life_group g0;
+};
+
+/* groups 1 .. ngroups - 1 of an item (g[0] unused: the item's g0) */
+struct life_groups {
 	struct life_group g[LIFE_MAX_GROUPS];
 };
 

@@ -36,7 +36,7 @@ static __always_inline void end_early(struct sk_buff *skb, __u32 kind,
 		emit(it, (__u64)skb, what == LA_DROPPED ? LE_DROPPED : LE_ENDED,
 		     reason);
 	}
-	item_del((__u64)skb, kind);
+	item_end(it, (__u64)skb, kind);
 }
 
 static __always_inline int on_kfree_skb(struct sk_buff *skb, __u32 reason)

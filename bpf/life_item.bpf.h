@@ -23,6 +23,57 @@ static __always_inline void item_del(__u64 skb, __u32 kind)
 	bpf_map_delete_elem(&items, &key);
 }
 
+/* SKB's groups beyond the first (RX items of merged skbs), or NULL */
+static __always_inline struct life_groups *groups_get(__u64 skb)
+{
+	struct life_key key = { .addr = skb, .kind = LK_SKB_RX };
+
+	return bpf_map_lookup_elem(&groups, &key);
+}
+
+/* ... made if it has none yet; NULL: no room */
+static __always_inline struct life_groups *groups_make(__u64 skb)
+{
+	struct life_key key = { .addr = skb, .kind = LK_SKB_RX };
+	struct life_groups *gs = bpf_map_lookup_elem(&groups, &key), *zero;
+	__u32 z = 0;
+
+	if (gs)
+		return gs;
+	zero = bpf_map_lookup_elem(&zero_groups, &z);
+	if (!zero)
+		return NULL;
+	bpf_map_update_elem(&groups, &key, zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&groups, &key);
+}
+
+static __always_inline void groups_del(__u64 skb)
+{
+	struct life_key key = { .addr = skb, .kind = LK_SKB_RX };
+
+	bpf_map_delete_elem(&groups, &key);
+}
+
+/* The journey of IT (SKB's, of KIND) is over: its item and groups go. */
+static __always_inline void item_end(struct life_item *it, __u64 skb,
+				     __u32 kind)
+{
+	if (it->ngroups > 1)
+		groups_del(skb);
+	item_del(skb, kind);
+}
+
+/* group I of IT, GS its other groups (NULL if it has one): NULL if none */
+static __always_inline struct life_group *
+group_of(struct life_item *it, struct life_groups *gs, __u32 i)
+{
+	if (i == 0)
+		return &it->g0;
+	if (!gs || i >= LIFE_MAX_GROUPS)
+		return NULL;
+	return &gs->g[bound_group(i)];
+}
+
 /* a filter said no to SKB: remember it, count it once */
 /* No later hook of KIND's path starts a journey for SKB. */
 static __always_inline void no_journey(struct sk_buff *skb, __u32 kind)
@@ -89,6 +140,8 @@ item_new(__u64 skb, __u32 dir, __u64 t0, __u64 t, __u32 w)
 			acct_add(dir, LA_LOST_REUSED, it->frames);
 			hist_cut(it->last, it->frames);
 		}
+		if (it && it->ngroups > 1)
+			groups_del(skb);
 		if (it)
 			err = bpf_map_update_elem(&items, &key, zero, BPF_ANY);
 	}
@@ -110,24 +163,24 @@ item_new(__u64 skb, __u32 dir, __u64 t0, __u64 t, __u32 w)
 	it->ngroups = 1;
 	it->frames = w;
 	it->t_last = t;
-	it->g[0].t0 = t0;
-	it->g[0].t_prev = t;
-	it->g[0].w = w;
+	it->g0.t0 = t0;
+	it->g0.t_prev = t;
+	it->g0.w = w;
 	if (trace_sample &&
 	    __sync_fetch_and_add(&trace_seq, 1) % trace_sample == 0)
 		it->flags |= LIF_TRACED;
 	return it;
 }
 
-/* RX: stage S ends now for group GI only. */
-static __always_inline void group_stage(struct life_item *it, __u32 gi,
+/* RX: stage S ends now for group GI of IT (GS: its other groups) only. */
+static __always_inline void group_stage(struct life_item *it,
+					struct life_groups *gs, __u32 gi,
 					__u32 s, __u64 now, __u32 cpu)
 {
-	struct life_group *g;
+	struct life_group *g = group_of(it, gs, gi);
 
-	if (gi >= LIFE_MAX_GROUPS)
+	if (!g)
 		return;
-	g = &it->g[bound_group(gi)];
 	hist_span(s, g->t_prev, now, g->w);
 	g->t_prev = max64(g->t_prev, now);
 	if (gi == 0 && s < LS_MAX) {
@@ -144,7 +197,9 @@ static __always_inline void group_stage(struct life_item *it, __u32 gi,
  */
 struct loop_ctx {
 	struct life_item *it;
+	struct life_groups *gs;		/* it's other groups */
 	struct life_item *src;
+	struct life_groups *src_gs;
 	__u64 now;
 	__u64 prev;
 	__u64 last_depart;
@@ -160,12 +215,16 @@ static long stage_cb(__u32 i, void *data)
 
 	if (i >= c->it->ngroups)
 		return 1;
-	group_stage(c->it, i, c->s, c->now, c->cpu);
+	group_stage(c->it, c->gs, i, c->s, c->now, c->cpu);
 	return 0;
 }
 
-/* RX: stage S ends now for every group (each from its own last time). */
-static __always_inline void rx_stage(struct life_item *it, __u32 s, __u64 now)
+/*
+ * RX: stage S ends now for every group of IT, SKB's item (each from its
+ * own last time).
+ */
+static __always_inline void rx_stage(struct life_item *it, __u64 skb, __u32 s,
+				     __u64 now)
 {
 	struct loop_ctx c = {
 		.it = it, .s = s, .now = now, .cpu = bpf_get_smp_processor_id(),
@@ -174,10 +233,12 @@ static __always_inline void rx_stage(struct life_item *it, __u32 s, __u64 now)
 	if (it->last != LS_MAX && s <= it->last)
 		return;		/* a point seen twice, or out of order */
 	/* one group, most skbs but GRO's: no loop to set up */
-	if (it->ngroups == 1)
-		group_stage(it, 0, s, now, c.cpu);
-	else
+	if (it->ngroups == 1) {
+		group_stage(it, NULL, 0, s, now, c.cpu);
+	} else {
+		c.gs = groups_get(skb);
 		bpf_loop(LIFE_MAX_GROUPS, stage_cb, &c, 0);
+	}
 	it->last = s;
 }
 
@@ -198,7 +259,7 @@ static __always_inline void emit(struct life_item *it, __u64 skb, __u32 end,
 		e->ts[i] = it->ts[i];
 		e->cpu[i] = it->cpu[i];
 	}
-	e->t0 = it->g[0].t0;
+	e->t0 = it->g0.t0;
 	e->flow = it->flow;
 	e->skb = skb;
 	e->ifindex = it->ifindex;
@@ -218,10 +279,11 @@ static long total_cb(__u32 i, void *data)
 	struct loop_ctx *c = data;
 	struct life_group *g;
 
-	if (i >= c->it->ngroups || i >= LIFE_MAX_GROUPS)
+	if (i >= c->it->ngroups)
 		return 1;
-	g = &c->it->g[bound_group(i)];
-	hist_span(LIFE_HIST_TOTAL(LIFE_RX), g->t0, c->now, g->w);
+	g = group_of(c->it, c->gs, i);
+	if (g)
+		hist_span(LIFE_HIST_TOTAL(LIFE_RX), g->t0, c->now, g->w);
 	return 0;
 }
 
@@ -231,16 +293,18 @@ static __always_inline void rx_complete(struct life_item *it, __u64 skb,
 {
 	struct loop_ctx c = { .it = it, .now = now };
 
-	if (it->ngroups == 1)
+	if (it->ngroups == 1) {
 		total_cb(0, &c);
-	else
+	} else {
+		c.gs = groups_get(skb);
 		bpf_loop(LIFE_MAX_GROUPS, total_cb, &c, 0);
+	}
 	if (it->flags & LIF_BRANCH)
 		acct_add(LIFE_RX, LA_BRANCHES, it->frames);
 	else
 		acct_add(LIFE_RX, LA_COMPLETED, it->frames);
 	emit(it, skb, LE_COMPLETED, 0);
-	item_del(skb, LK_SKB_RX);
+	item_end(it, skb, LK_SKB_RX);
 }
 
 #endif /* __PKTLIFE_LIFE_ITEM_BPF_H */

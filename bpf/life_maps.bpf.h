@@ -197,13 +197,34 @@ struct {
 	__type(value, struct handoff);
 } handoffs SEC(".maps");
 
-/* all zeroes, never written: the template of a new item */
+/*
+ * The groups beyond the first of merged skbs' items, under the item's key;
+ * fewer than items: only GRO and coalescing make them, and an skb that
+ * finds no room keeps its frames in its first group (folded).
+ */
+#define LIFE_MAX_MERGED		8192
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LIFE_MAX_MERGED);
+	__type(key, struct life_key);
+	__type(value, struct life_groups);
+} groups SEC(".maps");
+
+/* all zeroes, never written: the templates of a new item, new groups */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct life_item);
 } zero_item SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct life_groups);
+} zero_groups SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

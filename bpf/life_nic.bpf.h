@@ -207,14 +207,14 @@ static __always_inline int on_rx_skb(struct net_device *dev,
 	it->ifindex = BPF_CORE_READ(dev, ifindex);
 	it->frame_id = id;
 	if (f->depart)
-		group_stage(it, 0, LS_RX_WIRE, f->arrive, f->cpu);
+		group_stage(it, NULL, 0, LS_RX_WIRE, f->arrive, f->cpu);
 	else
 		acct_add(LIFE_RX, LA_NO_DEPART, 1);
 	/* group_stage() never goes back in time: later stages clamp */
 	if (t_irq)
-		group_stage(it, 0, LS_RX_IRQ, t_irq, irq_cpu);
-	group_stage(it, 0, LS_RX_NAPI, t_poll, poll_cpu);
-	group_stage(it, 0, LS_RX_DRV, now, cpu);
+		group_stage(it, NULL, 0, LS_RX_IRQ, t_irq, irq_cpu);
+	group_stage(it, NULL, 0, LS_RX_NAPI, t_poll, poll_cpu);
+	group_stage(it, NULL, 0, LS_RX_DRV, now, cpu);
 	it->last = LS_RX_DRV;
 	return 0;
 }
@@ -235,13 +235,14 @@ static __always_inline int on_rx_gro(__u64 skb, int result)
 		h->merged_skb = 0;
 		it = item_get(h->merged_head, LK_SKB_RX);
 		if (it)
-			group_stage(it, h->merged_group, LS_RX_GRO, now,
+			group_stage(it, groups_get(h->merged_head),
+				    h->merged_group, LS_RX_GRO, now,
 				    bpf_get_smp_processor_id());
 		return 0;
 	}
 	it = item_get((__u64)skb, LK_SKB_RX);
 	if (it)
-		rx_stage(it, LS_RX_GRO, now);
+		rx_stage(it, skb, LS_RX_GRO, now);
 	return 0;
 }
 

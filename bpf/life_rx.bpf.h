@@ -30,8 +30,8 @@ static __always_inline int on_netif_receive(struct sk_buff *skb)
 		 * (a full gro_normal batch), so GRO ended here too.
 		 */
 		if (it->last == LS_RX_DRV)
-			rx_stage(it, LS_RX_GRO, now);
-		rx_stage(it, LS_RX_BACKLOG, now);
+			rx_stage(it, (__u64)skb, LS_RX_GRO, now);
+		rx_stage(it, (__u64)skb, LS_RX_BACKLOG, now);
 		return 0;
 	}
 	if (!dir_wanted(LIFE_RX) || was_rejected(skb, LIFE_RX))
@@ -60,7 +60,7 @@ static __always_inline int rx_point(struct sk_buff *skb, __u32 s)
 	struct life_item *it = item_get((__u64)skb, LK_SKB_RX);
 
 	if (it)
-		rx_stage(it, s, bpf_ktime_get_ns());
+		rx_stage(it, (__u64)skb, s, bpf_ktime_get_ns());
 	else if (s == LS_RX_LOCAL)
 		/*
 		 * Delivered: only a tunnel's inner packet comes back to
@@ -88,7 +88,7 @@ static __always_inline int on_tcp_rcv(struct sk_buff *skb)
 		reject_forget((__u64)skb, LK_SKB_RX);
 		return 0;
 	}
-	rx_stage(it, LS_RX_LOCAL, bpf_ktime_get_ns());
+	rx_stage(it, (__u64)skb, LS_RX_LOCAL, bpf_ktime_get_ns());
 	if (bpf_probe_read_kernel(&th, sizeof(th), BPF_CORE_READ(skb, data)))
 		return 0;
 	len = BPF_CORE_READ(skb, len);
@@ -98,7 +98,7 @@ static __always_inline int on_tcp_rcv(struct sk_buff *skb)
 			hist_cut(it->last, it->frames);
 		}
 		emit(it, (__u64)skb, LE_ENDED, 0);
-		item_del((__u64)skb, LK_SKB_RX);
+		item_end(it, (__u64)skb, LK_SKB_RX);
 	}
 	return 0;
 }
@@ -110,7 +110,7 @@ static __always_inline int on_copy_to_user(struct sk_buff *skb)
 
 	if (!it)
 		return 0;
-	rx_stage(it, LS_RX_SOCKQ, now);
+	rx_stage(it, (__u64)skb, LS_RX_SOCKQ, now);
 	rx_complete(it, (__u64)skb, now);
 	return 0;
 }
@@ -119,18 +119,26 @@ static long merge_cb(__u32 i, void *data)
 {
 	struct loop_ctx *c = data;
 	struct life_item *dst = c->it, *src = c->src;
+	struct life_group *from, *to;
 	__u32 n = dst->ngroups;
 
-	if (i >= src->ngroups || i >= LIFE_MAX_GROUPS)
+	if (i >= src->ngroups)
 		return 1;
-	if (n < LIFE_MAX_GROUPS) {
-		dst->g[bound_group(n)] = src->g[bound_group(i)];
+	from = group_of(src, c->src_gs, i);
+	if (!from)
+		return 0;
+	to = group_of(dst, c->gs, n < LIFE_MAX_GROUPS ? n : 0);
+	if (n < LIFE_MAX_GROUPS && to) {
+		*to = *from;
 		dst->ngroups = n + 1;
 		return 0;
 	}
 	/* no room: it goes with the last group, times approximate */
-	dst->g[LIFE_MAX_GROUPS - 1].w += src->g[bound_group(i)].w;
-	acct_add(LIFE_RX, LA_FOLDED, src->g[bound_group(i)].w);
+	to = group_of(dst, c->gs, LIFE_MAX_GROUPS - 1);
+	if (!to)
+		return 1;
+	to->w += from->w;
+	acct_add(LIFE_RX, LA_FOLDED, from->w);
 	c->first = LIFE_MAX_GROUPS - 1;
 	return 0;
 }
@@ -148,23 +156,35 @@ static __always_inline __u32 merge_into(__u64 to, __u64 from)
 	src = item_get(from, LK_SKB_RX);
 	if (!src)
 		return LIFE_MAX_GROUPS;
+	key.addr = to;
+	key.kind = LK_SKB_RX;
+	key.pad = 0;
 	dst = item_get(to, LK_SKB_RX);
 	if (!dst) {
 		/* TO is not followed: FROM's item carries on under TO */
-		key.addr = to;
-		key.kind = LK_SKB_RX;
-		key.pad = 0;
 		bpf_map_update_elem(&items, &key, src, BPF_ANY);
-		item_del(from, LK_SKB_RX);
+		c.src_gs = src->ngroups > 1 ? groups_get(from) : NULL;
+		if (c.src_gs)
+			bpf_map_update_elem(&groups, &key, c.src_gs, BPF_ANY);
+		item_end(src, from, LK_SKB_RX);
 		return 0;
 	}
 	c.it = dst;
 	c.src = src;
 	c.first = dst->ngroups;
-	bpf_loop(LIFE_MAX_GROUPS, merge_cb, &c, 0);
+	c.src_gs = src->ngroups > 1 ? groups_get(from) : NULL;
+	c.gs = groups_make(to);
+	if (c.gs) {
+		bpf_loop(LIFE_MAX_GROUPS, merge_cb, &c, 0);
+	} else {
+		/* no room for TO's groups: FROM's frames go with its first */
+		dst->g0.w += src->frames;
+		acct_add(LIFE_RX, LA_FOLDED, src->frames);
+		c.first = LIFE_MAX_GROUPS;
+	}
 	dst->frames += src->frames;
 	dst->t_last = max64(dst->t_last, src->t_last);
-	item_del(from, LK_SKB_RX);
+	item_end(src, from, LK_SKB_RX);
 	return c.first;
 }
 
@@ -192,14 +212,25 @@ static __always_inline int on_clone(struct sk_buff *skb, struct sk_buff *n)
 	struct life_item *it = item_get((__u64)skb, LK_SKB_RX);
 	struct life_key key = { .addr = (__u64)n, .kind = LK_SKB_RX };
 
+	struct life_groups *gs;
+
 	if (!it || !n || it->last == LS_MAX || it->last < LS_RX_LOCAL)
 		return 0;	/* not delivered locally yet: a tap's clone */
 	if (bpf_map_update_elem(&items, &key, it, BPF_ANY))
 		return 0;
 	it->flags |= LIF_CLONED;
+	gs = it->ngroups > 1 ? groups_get((__u64)skb) : NULL;
+	if (gs && bpf_map_update_elem(&groups, &key, gs, BPF_ANY))
+		gs = NULL;
 	it = bpf_map_lookup_elem(&items, &key);
-	if (it)
-		it->flags = (it->flags & ~LIF_CLONED) | LIF_BRANCH;
+	if (!it)
+		return 0;
+	it->flags = (it->flags & ~LIF_CLONED) | LIF_BRANCH;
+	if (it->ngroups > 1 && !gs) {
+		/* no room for the branch's groups: one group, times approximate */
+		it->g0.w = it->frames;
+		it->ngroups = 1;
+	}
 	return 0;
 }
 

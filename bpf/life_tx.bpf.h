@@ -361,7 +361,7 @@ static __always_inline void tx_finish(struct life_item *it, __u64 skb,
 				      __u64 now, __u32 nframes, __u32 first_id,
 				      __u64 last_depart)
 {
-	__u64 prev = it->g[0].t0, t;
+	__u64 prev = it->g0.t0, t;
 	__u32 s;
 
 	it->frames = nframes;
@@ -387,7 +387,7 @@ static __always_inline void tx_finish(struct life_item *it, __u64 skb,
 
 		bpf_loop(nframes < 65536 ? nframes : 65536, frame_cb, &c, 0);
 	}
-	hist_span(LIFE_HIST_TOTAL(LIFE_TX), it->g[0].t0, now, nframes);
+	hist_span(LIFE_HIST_TOTAL(LIFE_TX), it->g0.t0, now, nframes);
 	acct_add(LIFE_TX, LA_STARTED, nframes - 1);	/* counted as 1 so far */
 	acct_add(LIFE_TX, LA_COMPLETED, nframes);
 	emit(it, skb, LE_COMPLETED, 0);

@@ -21,10 +21,10 @@ defer_check pl_unload
 RET=0
 # within run.sh's 600 s, so that a hang is reported with where it hung
 # (the log's last lines), not as a bare TIMEOUT
-timeout -k 10 480 "$PL_TOP/bench/guest.sh" --smoke --out "$TMPD/raw" 2>"$TMPD/log"
+timeout -k 10 540 "$PL_TOP/bench/guest.sh" --smoke --out "$TMPD/raw" 2>"$TMPD/log"
 rc=$?
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-	ktap_info "guest.sh --smoke still running after 480 s; its log ends:"
+	ktap_info "guest.sh --smoke still running after 540 s; its log ends:"
 	tail -n 15 "$TMPD/log" | sed 's/^/# /'
 fi
 grep -E "FAILED|bench: mem: |bench: (pps|tcp|mq|tp|observe|attach_s|mem)[a-z0-9_.]* = " "$TMPD/log" |

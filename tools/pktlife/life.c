@@ -974,6 +974,15 @@ static int sweep_frames(struct life_bpf *obj, bool final, __u64 now,
 	return 0;
 }
 
+/* delete an item, and its groups beyond the first (merged skbs) */
+static void item_forget(struct life_bpf *obj, int fd, const struct life_key *key,
+			const struct life_item *item)
+{
+	bpf_map_delete_elem(fd, key);
+	if (item->ngroups > 1)
+		bpf_map_delete_elem(bpf_map__fd(obj->maps.groups), key);
+}
+
 /*
  * Walk the journeys still open: those without news for --expire seconds
  * are lost (their skb was freed where no hook saw it); the others are in
@@ -1000,11 +1009,11 @@ static int sweep(struct life_bpf *obj, bool final)
 		    (item.flags & LIF_BRANCH)) {
 			/* not in the accounting: only cleaned up */
 			if (!final && now > item.t_last && now - item.t_last > limit)
-				bpf_map_delete_elem(fd, &key);
+				item_forget(obj, fd, &key, &item);
 			continue;
 		}
 		if (!final && now > item.t_last && now - item.t_last > limit) {
-			bpf_map_delete_elem(fd, &key);
+			item_forget(obj, fd, &key, &item);
 			user_acct[item.dir][LA_LOST_EXPIRED] += item.frames;
 			if (item.last < LS_MAX)
 				user_cut[item.last] += item.frames;
