@@ -70,8 +70,12 @@ pl_life_spawn()
 	# would read what an earlier run left in it
 	: >"$_pl_out"
 	: >"$_pl_err"
-	ip netns exec "$_pl_ns" env "${PL_LIFE_ENV[@]}" "$PL_TOOL" "$1" \
-		--level "$PL_LIFE_LEVEL" "${@:2}" >"$_pl_out" 2>"$_pl_err" &
+	# the life modes at the tests' level (count has no levels)
+	case $1 in
+	stat | hist | trace) set -- "$1" --level "$PL_LIFE_LEVEL" "${@:2}" ;;
+	esac
+	ip netns exec "$_pl_ns" env "${PL_LIFE_ENV[@]}" "$PL_TOOL" "$@" \
+		>"$_pl_out" 2>"$_pl_err" &
 	_pl_pid=$!
 	[ ${#PL_LIFE_PIDS[@]} -eq 0 ] && defer pl_life_kill_all
 	PL_LIFE_PIDS+=("$_pl_pid")
