@@ -5,7 +5,8 @@
  * (no thread): a request is read with a short deadline, answered with the
  * whole body and a Content-Length, and the connection closed (HTTP/1.0).
  * Loopback unless an address is given: the figures describe the host's
- * traffic.
+ * traffic.  And the text it serves: pktlife stat's histograms and
+ * accounting (prom_metrics()).
  */
 #define _GNU_SOURCE	/* accept4() */
 #include <arpa/inet.h>
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "life_int.h"
 #include "prom.h"
 
 #define PROM_REQ_MAX		4096
@@ -148,4 +150,114 @@ out_free:
 	free(body);
 out_close:
 	close(fd);
+}
+
+/* --- pktlife stat's metrics ------------------------------------------- */
+
+/*
+ * --prometheus: the histograms in the text exposition format, cumulative
+ * buckets at powers of two from 1 us to 17 s (each bound a boundary of the
+ * kernel histogram's slots, so the counts are exact), labelled by
+ * direction, stage and interface; the journeys' fates as counters.
+ */
+#define PROM_LE_MIN_LOG	10
+#define PROM_LE_MAX_LOG	34
+
+struct life_bpf *prom_obj;
+
+/* NAME{direction=..,stage=..,interface=..[,le=LE]} */
+static void prom_series(FILE *f, const char *name, int dir, const char *stage,
+			const char *le)
+{
+	fprintf(f, "%s{direction=\"%s\",stage=\"%s\",interface=", name,
+		dir_name[dir], stage);
+	json_str(f, env.ifname ?: "");
+	if (le)
+		fprintf(f, ",le=\"%s\"", le);
+	fprintf(f, "}");
+}
+
+void prom_metrics(FILE *f)
+{
+	int dir, s, a, k;
+	char le[24];
+
+	if (read_hists(prom_obj) || read_acct(prom_obj))
+		return;
+	read_misses(prom_obj);
+	fprintf(f, "# HELP pktlife_stage_seconds Time a wire frame spent in a stage, from the point before it to the point that ends it.\n"
+		"# TYPE pktlife_stage_seconds histogram\n");
+	for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
+		int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+		int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+
+		for (s = first; s <= last + 1; s++) {
+			int h = s <= last ? s : LIFE_HIST_TOTAL(dir);
+			const struct life_hist *hi = &hist[h];
+			const char *name = stage_label(h);
+			__u64 cum = 0;
+			__u32 slot = 0;
+
+			if (!name)
+				continue;
+
+			for (k = PROM_LE_MIN_LOG; k <= PROM_LE_MAX_LOG; k++) {
+				double bound = (double)(1ULL << k);
+				double lo, hi_edge;
+
+				for (; slot < LIFE_HIST_SLOTS; slot++) {
+					slot_mid(slot, &lo, &hi_edge);
+					if (hi_edge > bound)
+						break;
+					cum += hi->slots[slot];
+				}
+				snprintf(le, sizeof(le), "%.9g", bound / 1e9);
+				prom_series(f, "pktlife_stage_seconds_bucket", dir,
+					    name, le);
+				fprintf(f, " %llu\n", (unsigned long long)cum);
+			}
+			prom_series(f, "pktlife_stage_seconds_bucket", dir, name, "+Inf");
+			fprintf(f, " %llu\n", (unsigned long long)hi->count);
+			prom_series(f, "pktlife_stage_seconds_sum", dir, name, NULL);
+			fprintf(f, " %.9f\n", hi->sum / 1e9);
+			prom_series(f, "pktlife_stage_seconds_count", dir, name, NULL);
+			fprintf(f, " %llu\n", (unsigned long long)hi->count);
+		}
+	}
+	for (a = 0; a < 2; a++) {
+		fprintf(f, a ? "# HELP pktlife_stage_cut_frames_total Frames whose journey stopped after this stage: ended, dropped or lost there.\n"
+			"# TYPE pktlife_stage_cut_frames_total counter\n" :
+			"# HELP pktlife_stage_clamped_frames_total Frames whose stage ended before it began (stamps out of order), counted as 0 s.\n"
+			"# TYPE pktlife_stage_clamped_frames_total counter\n");
+		for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
+			int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
+			int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
+
+			for (s = first; s <= last + 1; s++) {
+				int h = s <= last ? s : LIFE_HIST_TOTAL(dir);
+
+				if (!stage_label(h))
+					continue;
+				prom_series(f, a ? "pktlife_stage_cut_frames_total" :
+					    "pktlife_stage_clamped_frames_total",
+					    dir, stage_label(h), NULL);
+				fprintf(f, " %llu\n", (unsigned long long)
+					(a ? hist[h].cut : hist[h].clamped));
+			}
+		}
+	}
+	fprintf(f, "# HELP pktlife_frames_total Wire frames by what happened to their journey (see pktlife stat --help).\n"
+		"# TYPE pktlife_frames_total counter\n");
+	for (dir = 0; dir < LIFE_DIR_MAX; dir++)
+		for (a = 0; a < LA_MAX; a++) {
+			fprintf(f, "pktlife_frames_total{direction=\"%s\",fate=\"%s\",interface=",
+				dir_name[dir], acct_name[a]);
+			json_str(f, env.ifname ?: "");
+			fprintf(f, "} %llu\n", (unsigned long long)acct_v[dir][a]);
+		}
+	fprintf(f, "# HELP pktlife_bpf_missed_total Runs of pktlife's programs the kernel skipped: a hook reached again while its program ran on that CPU.\n"
+		"# TYPE pktlife_bpf_missed_total counter\n"
+		"pktlife_bpf_missed_total{interface=");
+	json_str(f, env.ifname ?: "");
+	fprintf(f, "} %llu\n", (unsigned long long)prog_misses);
 }
