@@ -11,10 +11,17 @@
 static __always_inline void end_early(struct sk_buff *skb, __u32 kind,
 				      __u32 what, __u32 reason)
 {
-	struct life_item *it = item_get((__u64)skb, kind);
+	struct life_item *it;
 	__u64 *v, zero = 0;
 	__u32 key;
 
+	/*
+	 * Every skb of the system is freed here: with -D, the other
+	 * direction has neither items nor filter answers to look up.
+	 */
+	if (!dir_wanted(kind))
+		return;
+	it = item_get((__u64)skb, kind);
 	reject_forget((__u64)skb, kind);
 	if (!it)
 		return;
