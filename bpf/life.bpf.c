@@ -5,9 +5,9 @@
  *
  * State lives in "items": one per skb and direction, keyed by the skb's
  * address (an identity, read only while the hook owns the skb). On a
- * pktlife device a receive journey begins before there is an skb, when the
- * NIC writes the frame to the RX ring: it is then a "frame", keyed by the
- * NIC's frame id, until the driver builds its skb.
+ * pktlife device a receive journey begins when the frame left the peer:
+ * the driver's pl_rx_skb hands over its departure and arrival (from the RX
+ * descriptor), the interrupt and the poll's start, with the skb.
  *
  * Receive stages are added to the histograms as they end, one count per
  * wire frame: a GRO skb keeps one group of times per merged frame, so the
@@ -65,12 +65,11 @@ int BPF_KPROBE(kp_##func, __VA_ARGS__) { return bench_empty ? 0 : body; }
 /* NIC and driver */
 TP(pl_hw_wire_tx, on_wire_tx(frame_id, depart),
    int port, u16 queue, u32 frame_id, u32 len, u64 depart, u64 arrive)
-TP(pl_hw_rx_write, on_rx_write(port, queue, frame_id, arrive, nbufs),
-   int port, u16 queue, u32 frame_id, u32 len, u64 arrive, u32 nbufs)
-TP(pl_hw_irq, on_hw_irq(port, vec), int port, u16 vec)
-TP(pl_poll_begin, on_poll_begin(dev, queue), struct net_device *dev, u16 queue)
-TP(pl_rx_skb, on_rx_skb(dev, skb, queue, frame_id),
-   struct net_device *dev, struct sk_buff *skb, u16 queue, u32 frame_id)
+TP(pl_hw_rx_missed, on_rx_missed(port), int port)
+TP(pl_rx_skb,
+   on_rx_skb(dev, skb, frame_id, depart, arrive, irq, irq_cpu, poll),
+   struct net_device *dev, struct sk_buff *skb, u16 queue, u32 frame_id,
+   u64 depart, u64 arrive, u64 irq, u32 irq_cpu, u64 poll)
 TP(pl_rx_gro, on_rx_gro(skb, result),
    struct net_device *dev, unsigned long skb, u16 queue, int result)
 TP(pl_xmit, on_pl_xmit(skb), struct net_device *dev, struct sk_buff *skb)

@@ -49,9 +49,9 @@ enum life_level {
 	X(RX_WIRE, rx, wire, WAITS,					\
 	  "peer NIC departure -> NIC arrival (pktlife devices)")	\
 	X(RX_IRQ, rx, irq, WAITS,					\
-	  "arrival -> interrupt raised (includes moderation)")		\
+	  "arrival -> the driver's interrupt handler (moderation)")	\
 	X(RX_NAPI, rx, napi, WAITS,					\
-	  "interrupt (or arrival) -> NAPI poll begins")			\
+	  "handler (or arrival) -> NAPI poll begins")			\
 	X(RX_DRV, rx, drv, WAITS, "poll begins -> skb built by the driver") \
 	X(RX_GRO, rx, gro, WAITS, "skb built -> GRO done with it")	\
 	X(RX_BACKLOG, rx, backlog, WAITS,				\
@@ -128,8 +128,8 @@ struct life_hist {
  * stops. X(ID, NAME): LA_<ID> is the counter, NAME its name in the tool.
  */
 #define LIFE_ACCTS(X)							\
-	/* RX: frame written to the ring, or skb first seen;		\
-	 * TX: skb first seen (sendmsg, ip_output, qdisc) */		\
+	/* RX: skb built by a pktlife driver or first seen, or frame	\
+	 * missed by the NIC; TX: skb first seen (sendmsg, ...) */	\
 	X(STARTED, started)						\
 	X(COMPLETED, completed)	/* RX: copied to a reader; TX: sent */	\
 	/* freed by the stack on purpose before the end (ICMP echo,	\
@@ -138,9 +138,9 @@ struct life_hist {
 	X(DROPPED, dropped)	/* freed as a drop (skb:kfree_skb) */	\
 	/* did not match the filters once headers were seen */		\
 	X(FILTERED, filtered)						\
-	/* RX: the NIC had no buffer (pl_hw_rx_write) */		\
+	/* RX: the NIC had no buffer (pl_hw_rx_missed) */		\
 	X(LOST_RING, lost_ring)						\
-	/* the tool's map was full (RX frames: the slot was needed) */	\
+	/* the tool's map was full */					\
 	X(LOST_MAP, lost_map)						\
 	/* its skb was reused before any end was seen */		\
 	X(LOST_REUSED, lost_reused)					\
@@ -150,9 +150,6 @@ struct life_hist {
 	X(FOLDED, folded)						\
 	/* RX: no departure time known: no wire stage */		\
 	X(NO_DEPART, no_depart)						\
-	/* RX: a pktlife skb whose frame was not seen on the ring	\
-	 * (written before the attach): from netif on */		\
-	X(NO_FRAME, no_frame)						\
 	/* RX: clones followed to a socket (not STARTED) */		\
 	X(BRANCHES, branches)						\
 	X(TRACE_LOST, trace_lost) /* trace: ring buffer full */
@@ -241,9 +238,8 @@ struct life_groups {
 };
 
 /*
- * A NIC frame between the RX ring and its skb (pktlife devices only), in
- * slot LIFE_FRAME_SLOT(id) of an array: tag is the frame id + 1 while the
- * slot holds a frame, 0 while it is empty or being written.
+ * A NIC frame's id (the RX descriptor's and pl_hw_wire_tx's), and its slot
+ * in the departures array (LIFE_FRAME_SLOT()).
  */
 #define LIFE_FRAME_PORT(id)	((id) >> 24)	/* the sender's port */
 #define LIFE_FRAME_SEQ(id)	((id) & 0xffffff)	/* its count, wrapping */
@@ -254,18 +250,6 @@ struct life_groups {
  */
 #define LIFE_FRAME_SLOT(id)						\
 	((LIFE_FRAME_SEQ(id) + LIFE_FRAME_PORT(id) * 5461) & (LIFE_MAX_FRAMES - 1))
-
-struct life_frame {
-	__u64 tag;
-	__u64 t_write;		/* written to the RX ring (event time) */
-	__u64 arrive;		/* NIC arrival timestamp */
-	__u64 depart;		/* peer's departure timestamp, 0: unknown */
-	__u32 irq_gen;		/* the vector's interrupts before the write */
-	__u32 port;
-	__u16 queue;
-	__u16 cpu;		/* where the NIC wrote it */
-	__u16 pad[2];
-};
 
 /* How a traced journey ended. */
 enum life_end {

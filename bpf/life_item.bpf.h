@@ -81,7 +81,10 @@ static __always_inline void no_journey(struct sk_buff *skb, __u32 kind)
 	struct life_key key = { .addr = (__u64)skb, .kind = kind };
 	__u64 head = (__u64)BPF_CORE_READ(skb, head);
 
+	/* the entry first: a reader that sees the flag finds it */
 	bpf_map_update_elem(&rejected, &key, &head, BPF_ANY);
+	if (!rejected_any)
+		rejected_any = 1;
 }
 
 static __always_inline void reject(struct sk_buff *skb, __u32 kind, __u32 w)
@@ -93,8 +96,11 @@ static __always_inline void reject(struct sk_buff *skb, __u32 kind, __u32 w)
 static __always_inline bool was_rejected(struct sk_buff *skb, __u32 kind)
 {
 	struct life_key key = { .addr = (__u64)skb, .kind = kind };
-	__u64 *head = bpf_map_lookup_elem(&rejected, &key);
+	__u64 *head;
 
+	if (!rejected_any)
+		return false;
+	head = bpf_map_lookup_elem(&rejected, &key);
 	return head && *head == (__u64)BPF_CORE_READ(skb, head);
 }
 
@@ -103,6 +109,8 @@ static __always_inline void reject_forget(__u64 skb, __u32 kind)
 {
 	struct life_key key = { .addr = skb, .kind = kind };
 
+	if (!rejected_any)
+		return;
 	/* a lookup takes no lock, a delete does: most skbs were not rejected */
 	if (bpf_map_lookup_elem(&rejected, &key))
 		bpf_map_delete_elem(&rejected, &key);

@@ -54,23 +54,14 @@ struct {
 } items SEC(".maps");
 
 /*
- * Frames and departures are arrays indexed by LIFE_FRAME_SLOT() of the
- * frame id, not hashes: a frame is written once and read once, and an
- * array element costs neither a bucket lock nor an allocation (an LRU
- * update, as departures were, cost more than all the rest of a hook).
- * A slot says whose it is with its tag (frame id + 1), cleared while it is
- * written: a reader that finds the same tag before and after copying got
- * one frame's values, as x86 keeps stores in program order. A frame
- * overwritten before it was read (its slot came round again) is lost, and
- * counted so.
+ * Departures are an array indexed by LIFE_FRAME_SLOT() of the frame id,
+ * not a hash: a departure is written once and read once, and an array
+ * element costs neither a bucket lock nor an allocation (an LRU update
+ * cost more than all the rest of a hook).  A slot says whose it is with
+ * its tag (frame id + 1), cleared while it is written: a reader that finds
+ * the same tag before and after copying got one frame's values, as x86
+ * keeps stores in program order.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LIFE_MAX_FRAMES);
-	__type(key, __u32);
-	__type(value, struct life_frame);
-} frames SEC(".maps");
-
 /* departure time per frame, a cache: losing one only loses a wire stage */
 struct depart {
 	__u64 tag;
@@ -86,43 +77,12 @@ struct {
 	__type(value, struct depart);
 } departs SEC(".maps");
 
-/* the last 16 interrupts per (port, vector) */
-#define IRQ_RING	16
-struct irq_ring {
-	__u32 gen;
-	__u32 pad;
-	__u64 t[IRQ_RING];
-	__u16 cpu[IRQ_RING];	/* where the NIC fired it */
-};
+/*
+ * Per NIC port (bus id): PORT_UNWANTED once on_rx_skb() saw its device
+ * filtered out, for the frames it misses (on_rx_missed()).
+ */
+#define PORT_UNWANTED	1
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct irq_ring);
-} irqs SEC(".maps");
-
-/* when the current NAPI poll of (device, queue) began */
-struct poll_key {
-	__u64 dev;
-	__u32 queue;
-	__u32 pad;
-};
-
-struct poll_begin {
-	__u64 t;
-	__u32 cpu;
-	__u32 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct poll_key);
-	__type(value, struct poll_begin);
-} polls SEC(".maps");
-
-/* per NIC port: 0 not known yet, 1 its device is wanted, 2 it is not */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 256);
@@ -175,6 +135,14 @@ struct {
 	__type(key, struct life_key);
 	__type(value, __u64);
 } rejected SEC(".maps");
+
+/*
+ * Set at the first rejection, never cleared: until then "rejected" is
+ * empty and is not looked up.  Without a flow filter and with room in the
+ * maps, that is the whole run, and every hook, the frees of every skb of
+ * the system among them, saves a hash lookup per direction.
+ */
+__u8 rejected_any = 0;
 
 /* what one hook hands to the next on the same CPU */
 struct handoff {

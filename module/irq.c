@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 
 #include "pktlife.h"
+#include "trace.h"
 
 /* A queue's vector fired: the NIC masked it until we unmask it. */
 static irqreturn_t pl_queue_irq(int irq, void *data)
@@ -24,6 +25,16 @@ static irqreturn_t pl_queue_irq(int irq, void *data)
 	u64_stats_update_end(&q->irq_stats.syncp);
 	/* DIM's events; read by the NAPI poll this schedules */
 	WRITE_ONCE(q->dim_irqs, q->dim_irqs + 1);
+	/*
+	 * Read by that poll too, which may run on another CPU (threaded
+	 * NAPI) or be a busy poll already running: one store each, no
+	 * ordering between them needed (a time and its CPU a poll apart
+	 * only mislabel one interrupt's CPU).
+	 */
+	if (trace_pl_rx_skb_enabled()) {
+		WRITE_ONCE(q->irq_ns, ktime_get_ns());
+		WRITE_ONCE(q->irq_cpu, smp_processor_id());
+	}
 	napi_schedule(&q->napi);
 	return IRQ_HANDLED;
 }

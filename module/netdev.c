@@ -45,6 +45,9 @@ static int pl_poll(struct napi_struct *napi, int budget)
 	int done = 0, tx_done;
 
 	trace_pl_poll_begin(q->priv->dev, q->index, budget);
+	/* the poll's start, for the skbs pl_rx_poll() builds in it */
+	if (trace_pl_rx_skb_enabled())
+		q->poll_ns = ktime_get_ns();
 	tx_done = pl_tx_clean(q, budget);
 	if (budget)
 		done = pl_rx_poll(q, budget);

@@ -199,6 +199,15 @@ struct pl_queue {
 	struct pl_irq_stats irq_stats;
 	char irq_name[IFNAMSIZ + 16];	/* "<dev>-rxtx-<n>", /proc/interrupts */
 
+	/*
+	 * For pl_rx_skb, while it is enabled: when the vector's handler
+	 * last ran and on which CPU (written by the handler, read by the
+	 * poll it schedules), and when the current poll began.
+	 */
+	u64 irq_ns;
+	u32 irq_cpu;
+	u64 poll_ns;
+
 	/* adaptive RX moderation (dim.c) */
 	struct dim dim;
 	u16 dim_irqs;			/* interrupts, as DIM counts events */

@@ -383,7 +383,10 @@ int pl_rx_poll(struct pl_queue *q, int budget)
 		pl_rx_hwtstamp(q, skb, le64_to_cpu(q->rx_ring[i].tstamp));
 		trace_pl_rx_skb(dev, skb, q->index,
 				le32_to_cpu(q->rx_ring[i].frame_id),
-				le64_to_cpu(q->rx_ring[i].tstamp), n, copied);
+				le64_to_cpu(q->rx_ring[i].depart),
+				le64_to_cpu(q->rx_ring[i].tstamp),
+				READ_ONCE(q->irq_ns), READ_ONCE(q->irq_cpu),
+				q->poll_ns, n, copied);
 		gro = napi_gro_receive(&q->napi, skb);
 		trace_pl_rx_gro(dev, (unsigned long)skb, q->index, gro);
 		packets++;

@@ -86,19 +86,32 @@ TRACE_EVENT(pl_dim,
 		  __entry->usecs, __entry->frames)
 );
 
-/* An skb built from the RX ring, before GRO. */
+/*
+ * An skb built from the RX ring, before GRO, with what came before it: the
+ * frame's departure from the peer and arrival (its descriptor), when the
+ * queue's vector last fired and on which CPU, and when this poll began.
+ * @irq_ns may be older than the frame (it came while NAPI had the vector
+ * masked, or the poll was not started by an interrupt); 0: none seen since
+ * the event was enabled.  The driver reads the clock for @irq_ns and
+ * @poll_ns only while this event is enabled.
+ */
 TRACE_EVENT(pl_rx_skb,
 	TP_PROTO(const struct net_device *dev, const struct sk_buff *skb,
-		 u16 queue, u32 frame_id, u64 arrive_ns, u32 nbufs,
-		 bool copied),
-	TP_ARGS(dev, skb, queue, frame_id, arrive_ns, nbufs, copied),
+		 u16 queue, u32 frame_id, u64 depart_ns, u64 arrive_ns,
+		 u64 irq_ns, u32 irq_cpu, u64 poll_ns, u32 nbufs, bool copied),
+	TP_ARGS(dev, skb, queue, frame_id, depart_ns, arrive_ns, irq_ns,
+		irq_cpu, poll_ns, nbufs, copied),
 	TP_STRUCT__entry(
 		__field(const void *, skbaddr)
 		__field(int, ifindex)
 		__field(u16, queue)
 		__field(u32, len)
 		__field(u32, frame_id)
+		__field(u64, depart_ns)
 		__field(u64, arrive_ns)
+		__field(u64, irq_ns)
+		__field(u32, irq_cpu)
+		__field(u64, poll_ns)
 		__field(u32, nbufs)
 		__field(u8, ip_summed)
 		__field(bool, copied)
@@ -111,18 +124,23 @@ TRACE_EVENT(pl_rx_skb,
 		__entry->queue = queue;
 		__entry->len = skb->len;
 		__entry->frame_id = frame_id;
+		__entry->depart_ns = depart_ns;
 		__entry->arrive_ns = arrive_ns;
+		__entry->irq_ns = irq_ns;
+		__entry->irq_cpu = irq_cpu;
+		__entry->poll_ns = poll_ns;
 		__entry->nbufs = nbufs;
 		__entry->ip_summed = skb->ip_summed;
 		__entry->copied = copied;
 		__entry->hash = skb->hash;
 		__entry->l4_hash = skb->l4_hash;
 	),
-	TP_printk("skbaddr=%p ifindex=%d queue=%u len=%u frame=%#x arrive=%llu bufs=%u ip_summed=%u copied=%d hash=%#x l4_hash=%d",
+	TP_printk("skbaddr=%p ifindex=%d queue=%u len=%u frame=%#x depart=%llu arrive=%llu irq=%llu irq_cpu=%u poll=%llu bufs=%u ip_summed=%u copied=%d hash=%#x l4_hash=%d",
 		  __entry->skbaddr, __entry->ifindex, __entry->queue,
-		  __entry->len, __entry->frame_id, __entry->arrive_ns,
-		  __entry->nbufs, __entry->ip_summed, __entry->copied,
-		  __entry->hash, __entry->l4_hash)
+		  __entry->len, __entry->frame_id, __entry->depart_ns,
+		  __entry->arrive_ns, __entry->irq_ns, __entry->irq_cpu,
+		  __entry->poll_ns, __entry->nbufs, __entry->ip_summed,
+		  __entry->copied, __entry->hash, __entry->l4_hash)
 );
 
 /*

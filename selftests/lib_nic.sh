@@ -503,8 +503,9 @@ pl_udp()
 # --- the driver's tracepoints -----------------------------------------------
 
 # pl_ftrace_start VAR EVENT...: a tracefs instance of its own (removed at
-# exit) recording the pktlife:EVENTs with the "mono" clock, the clock of
-# bpf_ktime_get_ns() and of the NIC's timestamps; VAR := its directory.
+# exit) recording the pktlife:EVENTs (SYSTEM/EVENT: another system's) with
+# the "mono" clock, the clock of bpf_ktime_get_ns() and of the NIC's
+# timestamps; VAR := its directory.
 # Fails if tracefs or the clock is not there.
 pl_ftrace_start()
 {
@@ -518,7 +519,11 @@ pl_ftrace_start()
 	defer sh -c "echo 0 > '$_pl_dir/events/enable'"
 	echo mono >"$_pl_dir/trace_clock" || return 1
 	for e in "${@:2}"; do
-		echo 1 >"$_pl_dir/events/pktlife/$e/enable" || return 1
+		case $e in
+		*/*) ;;			# another system's: irq/irq_handler_entry
+		*) e=pktlife/$e ;;
+		esac
+		echo 1 >"$_pl_dir/events/$e/enable" || return 1
 	done
 	printf -v "$1" %s "$_pl_dir"
 }

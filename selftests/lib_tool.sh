@@ -225,7 +225,7 @@ pl_life_info()
 	ktap_info "$d frames/p50_us:$line"
 	line=
 	for k in started completed ended dropped filtered lost_ring lost_map \
-		lost_reused lost_expired folded no_depart no_frame branches in_flight; do
+		lost_reused lost_expired folded no_depart branches in_flight; do
 		[ "${_pl_i[$d.acct.$k]:-0}" != 0 ] && line+=" $k=${_pl_i[$d.acct.$k]}"
 	done
 	ktap_info "$d acct:$line"

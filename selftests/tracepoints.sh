@@ -25,8 +25,8 @@ done
 
 events="pl_xmit pl_tx_posted pl_tx_doorbell pl_tx_complete pl_poll_begin pl_poll_end pl_rx_skb pl_rx_gro pl_hw_tx_fetch pl_hw_wire_tx pl_hw_rx_write pl_hw_irq"
 # and those a ping does not fire: adaptive moderation (dim.sh), the MAC's
-# drops (mac.sh)
-rare="pl_dim pl_hw_mac_drop"
+# drops (mac.sh), frames the NIC missed (life_udp.sh)
+rare="pl_dim pl_hw_mac_drop pl_hw_rx_missed"
 
 RET=0
 for e in $events $rare; do
@@ -93,6 +93,15 @@ check_err $? "pl_xmit skb $xmit_skb was not posted with its doorbell"
 arr_hw=$(grep "pl_hw_rx_write: .*frame=$req " "$trace" | sed 's/.* arrive=\([0-9]*\).*/\1/')
 arr_drv=$(grep "pl_rx_skb: .*frame=$req " "$trace" | sed 's/.* arrive=\([0-9]*\).*/\1/')
 check_eq "$arr_drv" "$arr_hw" "arrival time of frame $req"
+# so are the departure the sender's wire reported (the wire's sideband in
+# the RX descriptor), and the interrupt and poll that led to the skb
+dep_wire=$(grep "pl_hw_wire_tx: .*frame=$req " "$trace" | sed 's/.* depart=\([0-9]*\).*/\1/')
+dep_drv=$(grep "pl_rx_skb: .*frame=$req " "$trace" | sed 's/.* depart=\([0-9]*\).*/\1/')
+check_eq "$dep_drv" "$dep_wire" "departure time of frame $req"
+irq=$(grep "pl_rx_skb: .*frame=$req " "$trace" | sed 's/.* irq=\([0-9]*\) .* poll=\([0-9]*\) .*/\1 \2/')
+read -r irq poll <<<"$irq"
+[ "${irq:-0}" -ge "${arr_hw:-1}" ] && [ "${poll:-0}" -ge "${irq:-1}" ]
+check_err $? "frame $req: arrival $arr_hw, interrupt $irq, poll $poll: not in order"
 # the reply comes from the other port: another top byte
 rep=$(field pl_hw_wire_tx frame 2)
 [ -n "$rep" ] && [ $((rep >> 24)) -ne $((req >> 24)) ]

@@ -300,7 +300,7 @@ static u32 plhw_rx_buffers(struct plhw_rxq *rxq, u32 len, bool *fits)
  */
 static bool plhw_rxq_write(struct plhw_port *port, struct plhw_rxq *rxq,
 			   unsigned int q, const u8 *data, u32 len, u64 tstamp,
-			   u32 id, u32 hash, u16 flags)
+			   const struct plhw_tag *tag, u32 hash, u16 flags)
 {
 	u32 mask, n, i, off = 0;
 	u16 csum = 0;
@@ -325,7 +325,7 @@ static bool plhw_rxq_write(struct plhw_port *port, struct plhw_rxq *rxq,
 	 * another CPU as soon as it sees DD, and a collector joining this
 	 * event with pl_rx_skb must have seen this one first.
 	 */
-	trace_pl_hw_rx_write(port->id, q, id, len, tstamp, n,
+	trace_pl_hw_rx_write(port->id, q, tag->id, len, tstamp, tag->depart, n,
 			     csum | flags | PLHW_DESC_DD | PLHW_DESC_EOP |
 			     (fits ? 0 : PLHW_DESC_ERR));
 	mask = rxq->len - 1;
@@ -339,7 +339,8 @@ static bool plhw_rxq_write(struct plhw_port *port, struct plhw_rxq *rxq,
 		d->len = cpu_to_le16(blen);
 		d->tstamp = cpu_to_le64(tstamp);
 		d->hash = cpu_to_le32(hash);
-		d->frame_id = cpu_to_le32(id);
+		d->frame_id = cpu_to_le32(tag->id);
+		d->depart = cpu_to_le64(tag->depart);
 		if (i == n - 1) {
 			status |= PLHW_DESC_EOP | csum | flags;
 			if (!fits)
@@ -362,7 +363,7 @@ static void plhw_rxq_missed(struct plhw_port *port, struct plhw_rxq *rxq,
 			    unsigned int q, u32 len, u64 tstamp, u32 id)
 {
 	rxq->stats[PLHW_STAT_RX_MISSED]++;
-	trace_pl_hw_rx_write(port->id, q, id, len, tstamp, 0, 0);
+	trace_pl_hw_rx_missed(port->id, q, id, len, tstamp);
 }
 
 /*
@@ -371,8 +372,8 @@ static void plhw_rxq_missed(struct plhw_port *port, struct plhw_rxq *rxq,
  * and the first of a run of misses counts an overflow.
  */
 static bool plhw_pb_hold(struct plhw_port *port, struct plhw_rxq *rxq,
-			 const u8 *data, u32 len, u64 tstamp, u32 id, u32 hash,
-			 u16 flags)
+			 const u8 *data, u32 len, u64 tstamp,
+			 const struct plhw_tag *tag, u32 hash, u16 flags)
 {
 	struct plhw_mac *mac = &port->mac;
 	struct plhw_frame *f;
@@ -383,7 +384,7 @@ static bool plhw_pb_hold(struct plhw_port *port, struct plhw_rxq *rxq,
 	if (!f)
 		goto err_full;
 	f->arrive = tstamp;
-	f->id = id;
+	f->tag = *tag;
 	f->len = len;
 	f->hash = hash;
 	f->status = flags;
@@ -406,7 +407,7 @@ err_full:
  * @data: the frame
  * @len: its length
  * @tstamp: when it arrived, NIC clock
- * @id: the sender's frame id
+ * @tag: the sender's frame id and departure
  * @status: PLHW_RXD_FCSE or 0
  *
  * The RSS engine picks the queue.  The frame is written to its ring at
@@ -414,7 +415,7 @@ err_full:
  * it waits in the packet buffer.
  */
 void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
-		   u64 tstamp, u32 id, u16 status)
+		   u64 tstamp, const struct plhw_tag *tag, u16 status)
 {
 	struct plhw_rxq *rxq;
 	unsigned int q;
@@ -427,12 +428,12 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 
 	spin_lock_bh(&rxq->lock);
 	if (!rxq->enabled || !(READ_ONCE(port->ctrl) & PLHW_CTRL_ENABLE)) {
-		plhw_rxq_missed(port, rxq, q, len, tstamp, id);
+		plhw_rxq_missed(port, rxq, q, len, tstamp, tag->id);
 		goto out_unlock;
 	}
 	/* frames leave the packet buffer in the order they came */
 	if (list_empty(&rxq->pb) &&
-	    plhw_rxq_write(port, rxq, q, data, len, tstamp, id, hash,
+	    plhw_rxq_write(port, rxq, q, data, len, tstamp, tag, hash,
 			   htype | status)) {
 		if (test_bit(0, &port->mac.pb_full))
 			clear_bit(0, &port->mac.pb_full);
@@ -440,9 +441,9 @@ void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
 		plhw_vec_event(port, q, true);
 		return;
 	}
-	if (!plhw_pb_hold(port, rxq, data, len, tstamp, id, hash,
+	if (!plhw_pb_hold(port, rxq, data, len, tstamp, tag, hash,
 			  htype | status))
-		plhw_rxq_missed(port, rxq, q, len, tstamp, id);
+		plhw_rxq_missed(port, rxq, q, len, tstamp, tag->id);
 out_unlock:
 	spin_unlock_bh(&rxq->lock);
 }
@@ -460,7 +461,7 @@ enum hrtimer_restart plhw_rxq_timer(struct hrtimer *timer)
 	       (f = list_first_entry_or_null(&rxq->pb, struct plhw_frame,
 					     node))) {
 		if (!plhw_rxq_write(port, rxq, q, f->data, f->len, f->arrive,
-				    f->id, f->hash, f->status))
+				    &f->tag, f->hash, f->status))
 			break;
 		list_del(&f->node);
 		atomic_sub(f->len, &port->mac.pb_used);
@@ -497,7 +498,7 @@ void plhw_rxq_flush(struct plhw_port *port, struct plhw_rxq *rxq)
 	struct plhw_frame *f, *tmp;
 
 	list_for_each_entry_safe(f, tmp, &rxq->pb, node) {
-		plhw_rxq_missed(port, rxq, q, f->len, f->arrive, f->id);
+		plhw_rxq_missed(port, rxq, q, f->len, f->arrive, f->tag.id);
 		list_del(&f->node);
 		atomic_sub(f->len, &port->mac.pb_used);
 		kfree(f);

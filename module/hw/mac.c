@@ -97,10 +97,10 @@ static bool plhw_mac_accepts(const struct plhw_mac *mac, u32 ctrl,
  * @data: the frame as the wire delivered it, FCS included
  * @len: its length
  * @tstamp: when it arrived, NIC clock
- * @id: the sender's frame id
+ * @tag: the sender's frame id and departure
  */
 void plhw_mac_rx(struct plhw_port *port, const u8 *data, u32 len, u64 tstamp,
-		 u32 id)
+		 const struct plhw_tag *tag)
 {
 	struct plhw_mac *mac = &port->mac;
 	u32 ctrl = READ_ONCE(mac->ctrl);
@@ -109,7 +109,7 @@ void plhw_mac_rx(struct plhw_port *port, const u8 *data, u32 len, u64 tstamp,
 	if (len < ETH_ZLEN + ETH_FCS_LEN) {
 		atomic64_inc(&mac->runts);
 		if (!(ctrl & PLHW_MAC_SBP) || len < ETH_HLEN + ETH_FCS_LEN) {
-			trace_pl_hw_mac_drop(port->id, id, len, PLHW_MAC_DROP_RUNT);
+			trace_pl_hw_mac_drop(port->id, tag->id, len, PLHW_MAC_DROP_RUNT);
 			return;
 		}
 		if (get_unaligned_le32(data + len - ETH_FCS_LEN) !=
@@ -119,19 +119,19 @@ void plhw_mac_rx(struct plhw_port *port, const u8 *data, u32 len, u64 tstamp,
 		   plhw_fcs(data, len - ETH_FCS_LEN)) {
 		atomic64_inc(&mac->crc_errors);
 		if (!(ctrl & PLHW_MAC_SBP)) {
-			trace_pl_hw_mac_drop(port->id, id, len, PLHW_MAC_DROP_FCS);
+			trace_pl_hw_mac_drop(port->id, tag->id, len, PLHW_MAC_DROP_FCS);
 			return;
 		}
 		status = PLHW_RXD_FCSE;
 	}
 	if (!plhw_mac_accepts(mac, ctrl, data)) {
 		atomic64_inc(&mac->filtered);
-		trace_pl_hw_mac_drop(port->id, id, len, PLHW_MAC_DROP_FILTER);
+		trace_pl_hw_mac_drop(port->id, tag->id, len, PLHW_MAC_DROP_FILTER);
 		return;
 	}
 	if (!(ctrl & PLHW_MAC_KEEP_FCS))
 		len -= ETH_FCS_LEN;
-	plhw_rx_frame(port, data, len, tstamp, id, status);
+	plhw_rx_frame(port, data, len, tstamp, tag, status);
 }
 
 /* --- registers ----------------------------------------------------------- */

@@ -139,11 +139,21 @@ struct plhw_rxq {
 	u64 stats[PLHW_NUM_STATS];	/* its RX counters */
 };
 
+/*
+ * What the simulated wire carries beside a frame's bits, for the observer
+ * (no real wire does): the sender's id of the frame and when its first bit
+ * left.  The receiver's RX engine writes both into the frame's descriptors.
+ */
+struct plhw_tag {
+	u64 depart;			/* the sender's NIC clock */
+	u32 id;
+};
+
 /* A frame on the wire when the wire delays it, or in the packet buffer. */
 struct plhw_frame {
 	struct list_head node;
 	u64 arrive;			/* NIC clock */
-	u32 id;
+	struct plhw_tag tag;
 	u32 len;
 	u16 status;			/* packet buffer: PLHW_RXD_FCSE, hash type */
 	u32 hash;			/* ... and the RSS hash */
@@ -302,7 +312,7 @@ void plhw_txq_run(struct plhw_port *port, struct plhw_txq *txq);
 void plhw_txq_doorbell(struct plhw_port *port, struct plhw_txq *txq, u32 tail);
 enum hrtimer_restart plhw_txq_timer(struct hrtimer *timer);
 void plhw_rx_frame(struct plhw_port *port, const u8 *data, u32 len,
-		   u64 tstamp, u32 id, u16 status);
+		   u64 tstamp, const struct plhw_tag *tag, u16 status);
 enum hrtimer_restart plhw_rxq_timer(struct hrtimer *timer);
 void plhw_rxq_doorbell(struct plhw_port *port, struct plhw_rxq *rxq, u32 tail);
 void plhw_rxq_flush(struct plhw_port *port, struct plhw_rxq *rxq);
@@ -317,7 +327,7 @@ enum plhw_mac_drop {
 void plhw_mac_init(struct plhw_port *port);
 u32 plhw_mac_tx(u8 *data, u32 len);
 void plhw_mac_rx(struct plhw_port *port, const u8 *data, u32 len, u64 tstamp,
-		 u32 id);
+		 const struct plhw_tag *tag);
 u32 plhw_mac_read(struct plhw_port *port, u32 reg);
 void plhw_mac_write(struct plhw_port *port, u32 reg, u32 val);
 bool plhw_mac_reg(u32 reg);

@@ -331,6 +331,12 @@ static_assert(sizeof(struct plhw_tx_desc) == 64);
  * @hash: Toeplitz hash of the frame (PLHW_RXD_HASH_* say over what), on
  *	every buffer of the frame
  * @frame_id: the sender's id of the frame
+ * @depart: when the frame's first bit left the sender, the sender's NIC
+ *	clock (the same clock as @tstamp), 0: unknown
+ *
+ * @frame_id and @depart are the simulated wire's sideband, written on every
+ * buffer of a frame: no real NIC knows what another one sent.  They let an
+ * observer time the wire, and join a frame's two ends, without a map.
  */
 struct plhw_rx_desc {
 	__le64 addr;
@@ -341,10 +347,12 @@ struct plhw_rx_desc {
 	__le16 rsvd0;
 	__le32 hash;
 	__le32 frame_id;
-	__le32 rsvd1[8];
+	__le64 depart;
+	__le32 rsvd1[6];
 };
 
 static_assert(sizeof(struct plhw_rx_desc) == 64);
+static_assert(offsetof(struct plhw_rx_desc, depart) % 8 == 0);
 
 /* Register access: what readl()/writel() on a BAR would be. */
 u32 plhw_readl(struct plhw_port *hw, u32 reg);

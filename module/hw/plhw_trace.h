@@ -70,20 +70,22 @@ TRACE_EVENT(pl_hw_wire_tx,
 );
 
 /*
- * A frame is written to a port's RX ring (or missed: no buffer), fired
- * before the descriptors are handed over, so before the driver's
- * pl_rx_skb for the same frame.
+ * A frame is written to a port's RX ring, fired before the descriptors
+ * are handed over, so before the driver's pl_rx_skb for the same frame.
+ * @depart_ns: the wire's sideband, as the descriptor carries it.
  */
 TRACE_EVENT(pl_hw_rx_write,
 	TP_PROTO(int port, u16 queue, u32 frame_id, u32 len, u64 arrive_ns,
-		 u32 nbufs, u16 status),
-	TP_ARGS(port, queue, frame_id, len, arrive_ns, nbufs, status),
+		 u64 depart_ns, u32 nbufs, u16 status),
+	TP_ARGS(port, queue, frame_id, len, arrive_ns, depart_ns, nbufs,
+		status),
 	TP_STRUCT__entry(
 		__field(int, port)
 		__field(u16, queue)
 		__field(u32, frame_id)
 		__field(u32, len)
 		__field(u64, arrive_ns)
+		__field(u64, depart_ns)
 		__field(u32, nbufs)
 		__field(u16, status)
 	),
@@ -93,13 +95,40 @@ TRACE_EVENT(pl_hw_rx_write,
 		__entry->frame_id = frame_id;
 		__entry->len = len;
 		__entry->arrive_ns = arrive_ns;
+		__entry->depart_ns = depart_ns;
 		__entry->nbufs = nbufs;
 		__entry->status = status;
 	),
-	TP_printk("port=%d queue=%u frame=%#x len=%u arrive=%llu bufs=%u status=%#x",
+	TP_printk("port=%d queue=%u frame=%#x len=%u arrive=%llu depart=%llu bufs=%u status=%#x",
 		  __entry->port, __entry->queue, __entry->frame_id,
-		  __entry->len, __entry->arrive_ns, __entry->nbufs,
-		  __entry->status)
+		  __entry->len, __entry->arrive_ns, __entry->depart_ns,
+		  __entry->nbufs, __entry->status)
+);
+
+/*
+ * A frame the RX engine accepted is missed: its queue had no buffer for
+ * it and the packet buffer no room, or the queue was off or reset.
+ */
+TRACE_EVENT(pl_hw_rx_missed,
+	TP_PROTO(int port, u16 queue, u32 frame_id, u32 len, u64 arrive_ns),
+	TP_ARGS(port, queue, frame_id, len, arrive_ns),
+	TP_STRUCT__entry(
+		__field(int, port)
+		__field(u16, queue)
+		__field(u32, frame_id)
+		__field(u32, len)
+		__field(u64, arrive_ns)
+	),
+	TP_fast_assign(
+		__entry->port = port;
+		__entry->queue = queue;
+		__entry->frame_id = frame_id;
+		__entry->len = len;
+		__entry->arrive_ns = arrive_ns;
+	),
+	TP_printk("port=%d queue=%u frame=%#x len=%u arrive=%llu",
+		  __entry->port, __entry->queue, __entry->frame_id,
+		  __entry->len, __entry->arrive_ns)
 );
 
 /*

@@ -58,7 +58,7 @@ static enum hrtimer_restart plhw_wire_timer(struct hrtimer *timer)
 		list_del(&f->node);
 		wire->nr_frames--;
 		if (peer)
-			plhw_mac_rx(peer, f->data, f->len, f->arrive, f->id);
+			plhw_mac_rx(peer, f->data, f->len, f->arrive, &f->tag);
 		kfree(f);
 	}
 	rcu_read_unlock();
@@ -97,7 +97,7 @@ static bool plhw_fault(u32 ppm)
  * too much, or no memory: the frame is lost.
  */
 static bool plhw_wire_hold(struct plhw_wire *wire, const u8 *data, u32 len,
-			   u64 arrive, u32 id)
+			   u64 arrive, const struct plhw_tag *tag)
 {
 	struct plhw_frame *f, *pos;
 
@@ -107,7 +107,7 @@ static bool plhw_wire_hold(struct plhw_wire *wire, const u8 *data, u32 len,
 	if (!f)
 		return false;
 	f->arrive = arrive;
-	f->id = id;
+	f->tag = *tag;
 	f->len = len;
 	memcpy(f->data, data, len);
 	/* nearly always at the tail: only reordered frames arrive late */
@@ -191,6 +191,7 @@ u64 plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 	u32 rate = READ_ONCE(port->wire.rate_mbit), status;
 	struct plhw_wire *wire = &port->wire;
 	u64 now = plhw_clock(), depart, arrive, bits_ns;
+	struct plhw_tag tag = { .id = id };
 	struct plhw_port *peer;
 	u32 wlen, flen;
 	bool reordered = false;
@@ -245,6 +246,7 @@ u64 plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 		wire->last_arrive = arrive;
 	}
 	trace_pl_hw_wire_tx(port->id, txq->index, id, flen, depart, arrive);
+	tag.depart = depart;
 
 	if (plhw_fault(READ_ONCE(wire->drop_ppm))) {
 		atomic64_inc(&wire->lost);
@@ -259,8 +261,8 @@ u64 plhw_wire_send(struct plhw_port *port, struct plhw_txq *txq, u8 *data,
 		atomic64_inc(&wire->duplicated);
 	while (copies--) {
 		if (arrive <= now && list_empty(&wire->frames))
-			plhw_mac_rx(peer, data, wlen, arrive, id);
-		else if (!plhw_wire_hold(wire, data, wlen, arrive, id))
+			plhw_mac_rx(peer, data, wlen, arrive, &tag);
+		else if (!plhw_wire_hold(wire, data, wlen, arrive, &tag))
 			/* a wire that holds too much loses frames */
 			atomic64_inc(&wire->dropped);
 	}

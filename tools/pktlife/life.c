@@ -651,8 +651,6 @@ int cmd_hist(int argc, char **argv)
 
 /* --- trace ----------------------------------------------------------------------------- */
 
-static long journeys;
-
 static void flow_str(const struct life_flow *f, char *buf, size_t len)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
@@ -692,7 +690,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	(void)ctx;
 	if (size < sizeof(*e) || e->dir >= LIFE_DIR_MAX)
 		return 0;
-	if (env.count && journeys >= env.count)
+	if (env.count && life.journeys >= env.count)
 		return 0;	/* -c: enough shown, the rest is not wanted */
 	if (!if_indextoname(e->ifindex, ifname))
 		snprintf(ifname, sizeof(ifname), "#%u", e->ifindex);
@@ -764,7 +762,7 @@ static int on_event(void *ctx, void *data, size_t size)
 			 e->flags & LIF_BRANCH ? " (clone)" : "");
 		perfetto_journey(&j);
 	}
-	if (++journeys >= env.count && env.count)
+	if (++life.journeys >= env.count && env.count)
 		exiting = 1;
 	return 0;
 }
@@ -829,13 +827,13 @@ static int run_trace(void)
 	read_misses(obj);
 	if (verbose)
 		print_acct(stderr);
-	if (prog_misses)
+	if (life.prog_misses)
 		fprintf(stderr, "pktlife: %llu runs of pktlife's programs skipped by the kernel (a hook reached again while its program ran)\n",
-			(unsigned long long)prog_misses);
-	if (acct_v[LIFE_RX][LA_TRACE_LOST] + acct_v[LIFE_TX][LA_TRACE_LOST])
+			(unsigned long long)life.prog_misses);
+	if (life.acct[LIFE_RX][LA_TRACE_LOST] + life.acct[LIFE_TX][LA_TRACE_LOST])
 		fprintf(stderr, "pktlife: %llu journeys not shown (ring buffer full)\n",
-			(unsigned long long)(acct_v[LIFE_RX][LA_TRACE_LOST] +
-					     acct_v[LIFE_TX][LA_TRACE_LOST]));
+			(unsigned long long)(life.acct[LIFE_RX][LA_TRACE_LOST] +
+					     life.acct[LIFE_TX][LA_TRACE_LOST]));
 cleanup:
 	ring_buffer__free(rb);
 	life_bpf__destroy(obj);
@@ -849,7 +847,7 @@ cleanup:
 			err = err ?: perr;
 		} else if (!err) {
 			fprintf(stderr, "pktlife: %ld journeys in %s (open it in ui.perfetto.dev)\n",
-				journeys, env.perfetto);
+				life.journeys, env.perfetto);
 		}
 	}
 	return err;

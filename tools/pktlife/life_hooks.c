@@ -117,10 +117,8 @@ static bool module_has_tp(const char *name)
 #define TX	(1 << LIFE_TX)
 #define LIFE_HOOKS(X)							\
 	/* NIC and driver (pktlife.ko) */				\
-	X(pl_hw_wire_tx, RX | TX, WAITS, NULL, "rx.wire, tx.nic")	\
-	X(pl_hw_rx_write, RX, WAITS, NULL, "rx.wire..rx.drv")		\
-	X(pl_hw_irq, RX, WAITS, NULL, "rx.irq")				\
-	X(pl_poll_begin, RX, WAITS, NULL, "rx.napi")			\
+	X(pl_hw_wire_tx, TX, WAITS, NULL, "tx.nic")			\
+	X(pl_hw_rx_missed, RX, WAITS, NULL, "lost_ring")		\
 	X(pl_rx_skb, RX, WAITS, NULL, "rx.wire..rx.drv")		\
 	X(pl_rx_gro, RX, WAITS, NULL, "rx.gro")				\
 	X(pl_xmit, TX, WAITS, NULL, "tx.nic, tx.compl")			\
@@ -220,20 +218,15 @@ static bool hook_wanted(int i)
 	return env.dir < 0 || (hooks[i].dirs & (1U << env.dir));
 }
 
-#define MAX_MISSING	64
-const char *missing[MAX_MISSING];
-int nmissing;
-const char *attach_tp = "tp_btf", *attach_fn = "fentry";
-
 static void note_missing(const char *hook)
 {
 	int i;
 
-	for (i = 0; i < nmissing; i++)
-		if (!strcmp(missing[i], hook))
+	for (i = 0; i < life.nmissing; i++)
+		if (!strcmp(life.missing[i], hook))
 			return;
-	if (nmissing < MAX_MISSING)
-		missing[nmissing++] = hook;
+	if (life.nmissing < MAX_MISSING)
+		life.missing[life.nmissing++] = hook;
 }
 
 /* can function FUNC be hooked, by fentry or (FORCE: only) by kprobe? */
@@ -255,10 +248,9 @@ static int pick_programs(struct life_bpf *obj, bool *have_module)
 	struct bpf_program *prog;
 
 	*have_module = mod;
-	if (force) {
-		attach_tp = "raw_tp";
-		attach_fn = "kprobe";
-	}
+	/* life has no initialiser (life_int.h): the defaults are set here */
+	life.attach_tp = force ? "raw_tp" : "tp_btf";
+	life.attach_fn = force ? "kprobe" : "fentry";
 	bpf_object__for_each_program(prog, obj->obj) {
 		const char *name = bpf_program__name(prog);
 		const char *sec = bpf_program__section_name(prog);
@@ -295,7 +287,7 @@ static int pick_programs(struct life_bpf *obj, bool *have_module)
 				note_missing(target);
 			}
 			if (!is_mod && !use_btf && !force)
-				attach_tp = "tp_btf+raw_tp";
+				life.attach_tp = "tp_btf+raw_tp";
 		} else {
 			bool fentry = !force && in_vmlinux_btf(target);
 
@@ -307,12 +299,12 @@ static int pick_programs(struct life_bpf *obj, bool *have_module)
 			if (!fentry && !kprobe_ok(target))
 				note_missing(target);
 			if (!btf_side && load)
-				attach_fn = "kprobe";
+				life.attach_fn = "kprobe";
 		}
 		bpf_program__set_autoload(prog, load);
 	}
 	if (mod && !mod_btf)
-		attach_tp = "raw_tp (pktlife: no module BTF)";
+		life.attach_tp = "raw_tp (pktlife: no module BTF)";
 	return 0;
 }
 
@@ -366,11 +358,11 @@ int life_open(struct life_bpf **objp, bool trace)
 		goto err_destroy;
 	if (!have_module)
 		fprintf(stderr, "pktlife: pktlife.ko is not loaded: the driver and NIC stages are omitted\n");
-	for (i = 0; i < nmissing; i++)
+	for (i = 0; i < life.nmissing; i++)
 		fprintf(stderr, "pktlife: %s %s: %s not measured\n",
-			strncmp(missing[i], "pl_", 3) ?
+			strncmp(life.missing[i], "pl_", 3) ?
 			"the kernel has no" : "pktlife.ko (an older build?) has no tracepoint",
-			missing[i], hook_what(missing[i]));
+			life.missing[i], hook_what(life.missing[i]));
 
 	err = life_bpf__load(obj);
 	if (err) {
@@ -386,7 +378,7 @@ int life_open(struct life_bpf **objp, bool trace)
 	}
 	if (verbose)
 		fprintf(stderr, "pktlife: attached via %s and %s, netns %u%s, ifindex %u, level %s\n",
-			attach_tp, attach_fn, netns,
+			life.attach_tp, life.attach_fn, netns,
 			env.all_netns ? " (and every other)" : "", env.ifindex,
 			level_name[env.level]);
 	*objp = obj;

@@ -46,6 +46,28 @@ struct life_env {
 
 extern struct life_env env;
 
+/*
+ * What the tool learnt while it ran, for the output to print: the maps,
+ * summed over the CPUs (life_maps.c), what loading found (life_hooks.c),
+ * the journeys shown (life.c). One instance, like env, but without an
+ * initialiser: all zero at start, it stays in .bss (hist is over 100 KiB).
+ */
+#define MAX_MISSING	64
+struct life_state {
+	struct life_hist hist[LIFE_HIST_MAX];	/* per stage, then the totals */
+	__u64 acct[LIFE_DIR_MAX][LA_MAX];	/* the acct map + user_acct */
+	__u64 user_acct[LIFE_DIR_MAX][LA_MAX];	/* fates the sweep found */
+	__u64 user_cut[LS_MAX];		/* per stage, frames expired after it */
+	__u64 in_flight[LIFE_DIR_MAX];	/* frames of journeys still open */
+	__u64 prog_misses;		/* program runs the kernel skipped */
+	const char *missing[MAX_MISSING];	/* hooks the kernel lacks */
+	int nmissing;			/* entries in missing[] */
+	const char *attach_tp, *attach_fn;	/* how they were attached */
+	long journeys;			/* trace: journeys shown */
+};
+
+extern struct life_state life;
+
 /* life.c: the tables of life.h, and what a stage is called at env.level */
 extern const char *const stage_name[LIFE_HIST_MAX];
 extern const char *const dir_name[LIFE_DIR_MAX];
@@ -58,10 +80,6 @@ const char *stage_label(int s);
 
 /* life_hooks.c: the programs to load, loaded and attached */
 extern struct btf *vmlinux_btf;
-#define MAX_MISSING	64
-extern const char *missing[MAX_MISSING];	/* hooks the kernel lacks */
-extern int nmissing;
-extern const char *attach_tp, *attach_fn;	/* how they were attached */
 const char *hook_what(const char *hook);
 int life_open(struct life_bpf **objp, bool trace);
 
@@ -71,10 +89,6 @@ struct drop_row {
 	__u64 frames;
 };
 
-extern struct life_hist hist[LIFE_HIST_MAX];
-extern __u64 acct_v[LIFE_DIR_MAX][LA_MAX];
-extern __u64 in_flight[LIFE_DIR_MAX];
-extern __u64 prog_misses;
 __u64 now_ns(void);
 int read_hists(struct life_bpf *obj);
 int read_acct(struct life_bpf *obj);

@@ -13,6 +13,9 @@
 #include <bpf/libbpf.h>
 #include "life_int.h"
 
+/* what the tool learnt (life_int.h): no initialiser, all zero, in .bss */
+struct life_state life;
+
 __u64 now_ns(void)
 {
 	struct timespec ts;
@@ -20,16 +23,6 @@ __u64 now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
-
-struct life_hist hist[LIFE_HIST_MAX];
-__u64 acct_v[LIFE_DIR_MAX][LA_MAX];
-/* what user space itself found: expired and in-flight journeys */
-static __u64 user_acct[LIFE_DIR_MAX][LA_MAX];
-__u64 in_flight[LIFE_DIR_MAX];
-/* frames on the RX ring not built into skbs yet: started, in flight */
-static __u64 pending_frames;
-/* per stage, frames of journeys the sweep expired after it */
-static __u64 user_cut[LS_MAX];
 
 int read_hists(struct life_bpf *obj)
 {
@@ -41,7 +34,7 @@ int read_hists(struct life_bpf *obj)
 	if (!percpu)
 		return -ENOMEM;
 	for (k = 0; k < LIFE_HIST_MAX; k++) {
-		struct life_hist *h = &hist[k];
+		struct life_hist *h = &life.hist[k];
 
 		err = bpf_map__lookup_elem(obj->maps.hists, &k, sizeof(k), percpu,
 					   ncpus * sizeof(*percpu), 0);
@@ -49,7 +42,7 @@ int read_hists(struct life_bpf *obj)
 			break;
 		memset(h, 0, sizeof(*h));
 		/* journeys the sweep found lost, after their last stage */
-		h->cut = k < LS_MAX ? user_cut[k] : 0;
+		h->cut = k < LS_MAX ? life.user_cut[k] : 0;
 		for (cpu = 0; cpu < ncpus; cpu++) {
 			h->count += percpu[cpu].count;
 			h->sum += percpu[cpu].sum;
@@ -83,51 +76,11 @@ int read_acct(struct life_bpf *obj)
 			break;
 		for (cpu = 0; cpu < ncpus; cpu++)
 			sum += percpu[cpu];
-		acct_v[k / LA_MAX][k % LA_MAX] = sum + user_acct[k / LA_MAX][k % LA_MAX];
+		life.acct[k / LA_MAX][k % LA_MAX] = sum +
+			life.user_acct[k / LA_MAX][k % LA_MAX];
 	}
-	acct_v[LIFE_RX][LA_STARTED] += pending_frames;
 	free(percpu);
 	return err;
-}
-
-/*
- * The frames on an RX ring whose skb is not built yet: an array, read in
- * one call. A slot is free when its tag is 0.
- */
-static int sweep_frames(struct life_bpf *obj, bool final, __u64 now,
-			__u64 limit)
-{
-	static struct life_frame frames[LIFE_MAX_FRAMES];
-	static __u32 keys[LIFE_MAX_FRAMES];
-	struct life_frame empty = {};
-	__u32 i, n = LIFE_MAX_FRAMES, out;
-	int fd, err;
-
-	fd = bpf_map__fd(obj->maps.frames);
-	err = bpf_map_lookup_batch(fd, NULL, &out, keys, frames, &n, NULL);
-	if (err && errno != ENOENT)
-		return -errno;
-	for (i = 0; i < n; i++) {
-		if (!frames[i].tag)
-			continue;
-		if (!final && now > frames[i].t_write &&
-		    now - frames[i].t_write > limit) {
-			/*
-			 * Its skb was never built. Should the NIC write the
-			 * slot again at this very moment, this loses that
-			 * frame: a slot is reused 16384 frames later, and
-			 * this one waited --expire seconds.
-			 */
-			bpf_map_update_elem(fd, &keys[i], &empty, BPF_EXIST);
-			user_acct[LIFE_RX][LA_STARTED]++;
-			user_acct[LIFE_RX][LA_LOST_EXPIRED]++;
-			continue;
-		}
-		/* the kernel counts a frame as started when its skb is built */
-		pending_frames++;
-		in_flight[LIFE_RX]++;
-	}
-	return 0;
 }
 
 /* delete an item, and its groups beyond the first (merged skbs) */
@@ -151,8 +104,7 @@ int sweep(struct life_bpf *obj, bool final)
 	struct life_item item;
 	int fd;
 
-	in_flight[LIFE_RX] = in_flight[LIFE_TX] = 0;
-	pending_frames = 0;
+	life.in_flight[LIFE_RX] = life.in_flight[LIFE_TX] = 0;
 	fd = bpf_map__fd(obj->maps.items);
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
@@ -170,14 +122,14 @@ int sweep(struct life_bpf *obj, bool final)
 		}
 		if (!final && now > item.t_last && now - item.t_last > limit) {
 			item_forget(obj, fd, &key, &item);
-			user_acct[item.dir][LA_LOST_EXPIRED] += item.frames;
+			life.user_acct[item.dir][LA_LOST_EXPIRED] += item.frames;
 			if (item.last < LS_MAX)
-				user_cut[item.last] += item.frames;
+				life.user_cut[item.last] += item.frames;
 			continue;
 		}
-		in_flight[item.dir] += item.frames;
+		life.in_flight[item.dir] += item.frames;
 	}
-	return sweep_frames(obj, final, now, limit);
+	return 0;
 }
 
 /* --- drop reasons, named from the kernel's own enum ------------------------------ */
@@ -243,8 +195,6 @@ int read_drops(struct life_bpf *obj, struct drop_row *rows, int max)
  * taken: its stage falls into the next, or the journey never starts or
  * ends.  Summed over every program loaded.
  */
-__u64 prog_misses;
-
 void read_misses(struct life_bpf *obj)
 {
 	struct bpf_program *prog;
@@ -259,5 +209,5 @@ void read_misses(struct life_bpf *obj)
 			continue;
 		sum += info.recursion_misses;
 	}
-	prog_misses = sum;
+	life.prog_misses = sum;
 }

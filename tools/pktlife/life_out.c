@@ -62,14 +62,14 @@ static __u64 dir_sum(int dir)
 	__u64 sum = 0;
 
 	for (s = first; s <= last; s++)
-		sum += hist[s].sum;
+		sum += life.hist[s].sum;
 	return sum;
 }
 
 static __u64 lost(int dir)
 {
-	return acct_v[dir][LA_LOST_RING] + acct_v[dir][LA_LOST_MAP] +
-	       acct_v[dir][LA_LOST_REUSED] + acct_v[dir][LA_LOST_EXPIRED];
+	return life.acct[dir][LA_LOST_RING] + life.acct[dir][LA_LOST_MAP] +
+	       life.acct[dir][LA_LOST_REUSED] + life.acct[dir][LA_LOST_EXPIRED];
 }
 
 /* -v: every counter of the accounting, one line per direction */
@@ -81,7 +81,7 @@ void print_acct(FILE *f)
 		fprintf(f, "pktlife: %s", dir_name[dir]);
 		for (a = 0; a < LA_MAX; a++)
 			fprintf(f, " %s %llu", acct_name[a],
-				(unsigned long long)acct_v[dir][a]);
+				(unsigned long long)life.acct[dir][a]);
 		fprintf(f, "\n");
 	}
 }
@@ -98,7 +98,7 @@ static void print_coverage(int dir, bool cut, const char *what)
 
 	for (s = first; s <= last + 1; s++) {
 		int k = s <= last ? s : LIFE_HIST_TOTAL(dir);
-		__u64 v = cut ? hist[k].cut : hist[k].clamped;
+		__u64 v = cut ? life.hist[k].cut : life.hist[k].clamped;
 
 		if (!v || !stage_label(k))
 			continue;
@@ -115,9 +115,9 @@ void print_table(double elapsed, struct drop_row *drops, int ndrops)
 	int dir, s, i;
 
 	printf("%.1fs", elapsed);
-	for (i = 0; i < nmissing; i++)
-		printf("%s%s", i ? ", " : "  (not measured: ", hook_what(missing[i]));
-	printf("%s\n", nmissing ? ")" : "");
+	for (i = 0; i < life.nmissing; i++)
+		printf("%s%s", i ? ", " : "  (not measured: ", hook_what(life.missing[i]));
+	printf("%s\n", life.nmissing ? ")" : "");
 	for (dir = 0; dir < LIFE_DIR_MAX; dir++) {
 		int first = dir == LIFE_RX ? LS_RX_FIRST : LS_TX_FIRST;
 		int last = dir == LIFE_RX ? LS_RX_LAST : LS_TX_LAST;
@@ -127,17 +127,17 @@ void print_table(double elapsed, struct drop_row *drops, int ndrops)
 			continue;
 		printf("%s  started %llu  completed %llu  ended %llu  dropped %llu  lost %llu  in flight %llu\n",
 		       dir == LIFE_RX ? "RX" : "TX",
-		       (unsigned long long)acct_v[dir][LA_STARTED],
-		       (unsigned long long)acct_v[dir][LA_COMPLETED],
-		       (unsigned long long)acct_v[dir][LA_ENDED],
-		       (unsigned long long)acct_v[dir][LA_DROPPED],
+		       (unsigned long long)life.acct[dir][LA_STARTED],
+		       (unsigned long long)life.acct[dir][LA_COMPLETED],
+		       (unsigned long long)life.acct[dir][LA_ENDED],
+		       (unsigned long long)life.acct[dir][LA_DROPPED],
 		       (unsigned long long)lost(dir),
-		       (unsigned long long)in_flight[dir]);
+		       (unsigned long long)life.in_flight[dir]);
 		printf("  %-8s %10s %9s %9s %9s %9s %6s\n", "STAGE", "FRAMES",
 		       "P50", "P90", "P99", "MAX", "SHARE");
 		for (s = first; s <= last + 1; s++) {
 			int k = s <= last ? s : LIFE_HIST_TOTAL(dir);
-			const struct life_hist *h = &hist[k];
+			const struct life_hist *h = &life.hist[k];
 
 			if (!h->count && k != LIFE_HIST_TOTAL(dir))
 				continue;
@@ -158,18 +158,18 @@ void print_table(double elapsed, struct drop_row *drops, int ndrops)
 				printf("  dropped %llu: %s\n",
 				       (unsigned long long)drops[i].frames,
 				       drop_reason_name(drops[i].reason, b[4], sizeof(b[4])));
-		if (lost(dir) || acct_v[dir][LA_TRACE_LOST] || acct_v[dir][LA_FOLDED])
+		if (lost(dir) || life.acct[dir][LA_TRACE_LOST] || life.acct[dir][LA_FOLDED])
 			printf("  lost: ring %llu, map full %llu, skb reused %llu, expired %llu; folded %llu; trace lost %llu\n",
-			       (unsigned long long)acct_v[dir][LA_LOST_RING],
-			       (unsigned long long)acct_v[dir][LA_LOST_MAP],
-			       (unsigned long long)acct_v[dir][LA_LOST_REUSED],
-			       (unsigned long long)acct_v[dir][LA_LOST_EXPIRED],
-			       (unsigned long long)acct_v[dir][LA_FOLDED],
-			       (unsigned long long)acct_v[dir][LA_TRACE_LOST]);
+			       (unsigned long long)life.acct[dir][LA_LOST_RING],
+			       (unsigned long long)life.acct[dir][LA_LOST_MAP],
+			       (unsigned long long)life.acct[dir][LA_LOST_REUSED],
+			       (unsigned long long)life.acct[dir][LA_LOST_EXPIRED],
+			       (unsigned long long)life.acct[dir][LA_FOLDED],
+			       (unsigned long long)life.acct[dir][LA_TRACE_LOST]);
 	}
-	if (prog_misses)
+	if (life.prog_misses)
 		printf("missed: %llu runs of pktlife's programs skipped by the kernel (a hook reached again while its program ran)\n",
-		       (unsigned long long)prog_misses);
+		       (unsigned long long)life.prog_misses);
 	printf("\n");
 }
 
@@ -187,11 +187,11 @@ static void json_common(double elapsed)
 	int i;
 
 	printf("\"elapsed_s\":%.3f,\"level\":\"%s\",\"attach\":{\"tp\":\"%s\",\"fn\":\"%s\"},\"prog_misses\":%llu,\"missing\":[",
-	       elapsed, level_name[env.level], attach_tp, attach_fn,
-	       (unsigned long long)prog_misses);
-	for (i = 0; i < nmissing; i++) {
+	       elapsed, level_name[env.level], life.attach_tp, life.attach_fn,
+	       (unsigned long long)life.prog_misses);
+	for (i = 0; i < life.nmissing; i++) {
 		printf("%s", i ? "," : "");
-		json_str(stdout, missing[i]);
+		json_str(stdout, life.missing[i]);
 	}
 	printf("]");
 }
@@ -204,10 +204,10 @@ static void json_acct(int dir, struct drop_row *drops, int ndrops)
 	printf("\"acct\":{");
 	for (a = 0; a < LA_MAX; a++)
 		printf("\"%s\":%llu,", acct_name[a],
-		       (unsigned long long)acct_v[dir][a]);
+		       (unsigned long long)life.acct[dir][a]);
 	printf("\"lost\":%llu,\"in_flight\":%llu},\"drops\":[",
 	       (unsigned long long)lost(dir),
-	       (unsigned long long)in_flight[dir]);
+	       (unsigned long long)life.in_flight[dir]);
 	for (i = 0; i < ndrops; i++) {
 		if (drops[i].dir != (__u32)dir)
 			continue;
@@ -236,12 +236,12 @@ void print_json(double elapsed, bool final, struct drop_row *drops,
 			if (!stage_measured(s))
 				continue;
 			printf("%s{\"stage\":\"%s\",", n++ ? "," : "", stage_label(s));
-			json_hist(&hist[s]);
+			json_hist(&life.hist[s]);
 			printf(",\"share\":%.4f}",
-			       total ? (double)hist[s].sum / total : 0.0);
+			       total ? (double)life.hist[s].sum / total : 0.0);
 		}
 		printf("],\"total\":{");
-		json_hist(&hist[LIFE_HIST_TOTAL(dir)]);
+		json_hist(&life.hist[LIFE_HIST_TOTAL(dir)]);
 		printf("},");
 		json_acct(dir, drops, ndrops);
 		printf("}");
@@ -251,7 +251,7 @@ void print_json(double elapsed, bool final, struct drop_row *drops,
 
 void print_hist(double elapsed)
 {
-	const struct life_hist *h = &hist[env.hist_stage];
+	const struct life_hist *h = &life.hist[env.hist_stage];
 	__u64 top = 0;
 	double lo, hi;
 	char b[2][24];
@@ -330,20 +330,20 @@ int write_svg(double elapsed)
 		if (env.dir >= 0 && env.dir != dir)
 			continue;
 		d->name = dir == LIFE_RX ? "RX" : "TX";
-		d->started = acct_v[dir][LA_STARTED];
-		d->completed = acct_v[dir][LA_COMPLETED];
-		d->ended = acct_v[dir][LA_ENDED];
-		d->dropped = acct_v[dir][LA_DROPPED];
+		d->started = life.acct[dir][LA_STARTED];
+		d->completed = life.acct[dir][LA_COMPLETED];
+		d->ended = life.acct[dir][LA_ENDED];
+		d->dropped = life.acct[dir][LA_DROPPED];
 		for (s = first; s <= last; s++) {
-			if (!hist[s].count || d->nstages == SVG_MAX_STAGES)
+			if (!life.hist[s].count || d->nstages == SVG_MAX_STAGES)
 				continue;
 			snprintf(names[s], sizeof(names[s]), "%s.%s", dir_name[dir],
 				 stage_label(s));
-			svg_fill(&d->stage[d->nstages++], names[s], &hist[s]);
+			svg_fill(&d->stage[d->nstages++], names[s], &life.hist[s]);
 		}
 		s = LIFE_HIST_TOTAL(dir);
 		snprintf(names[s], sizeof(names[s]), "%s.total", dir_name[dir]);
-		svg_fill(&d->total, names[s], &hist[s]);
+		svg_fill(&d->total, names[s], &life.hist[s]);
 		n++;
 	}
 	if (uname(&u))

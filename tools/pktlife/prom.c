@@ -193,7 +193,7 @@ void prom_metrics(FILE *f)
 
 		for (s = first; s <= last + 1; s++) {
 			int h = s <= last ? s : LIFE_HIST_TOTAL(dir);
-			const struct life_hist *hi = &hist[h];
+			const struct life_hist *hi = &life.hist[h];
 			const char *name = stage_label(h);
 			__u64 cum = 0;
 			__u32 slot = 0;
@@ -242,7 +242,7 @@ void prom_metrics(FILE *f)
 					    "pktlife_stage_clamped_frames_total",
 					    dir, stage_label(h), NULL);
 				fprintf(f, " %llu\n", (unsigned long long)
-					(a ? hist[h].cut : hist[h].clamped));
+					(a ? life.hist[h].cut : life.hist[h].clamped));
 			}
 		}
 	}
@@ -253,11 +253,11 @@ void prom_metrics(FILE *f)
 			fprintf(f, "pktlife_frames_total{direction=\"%s\",fate=\"%s\",interface=",
 				dir_name[dir], acct_name[a]);
 			json_str(f, env.ifname ?: "");
-			fprintf(f, "} %llu\n", (unsigned long long)acct_v[dir][a]);
+			fprintf(f, "} %llu\n", (unsigned long long)life.acct[dir][a]);
 		}
 	fprintf(f, "# HELP pktlife_bpf_missed_total Runs of pktlife's programs the kernel skipped: a hook reached again while its program ran on that CPU.\n"
 		"# TYPE pktlife_bpf_missed_total counter\n"
 		"pktlife_bpf_missed_total{interface=");
 	json_str(f, env.ifname ?: "");
-	fprintf(f, "} %llu\n", (unsigned long long)prog_misses);
+	fprintf(f, "} %llu\n", (unsigned long long)life.prog_misses);
 }
