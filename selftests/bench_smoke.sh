@@ -27,7 +27,8 @@ if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	ktap_info "guest.sh --smoke still running after 540 s; its log ends:"
 	tail -n 15 "$TMPD/log" | sed 's/^/# /'
 fi
-grep -E "FAILED|bench: mem: |bench: (pps|tcp|mq|tp|observe|attach_s|mem)[a-z0-9_.]* = " "$TMPD/log" |
+# (with each phase's start, and the end: where the time goes)
+grep -E "FAILED|bench: mem: |bench: phase |bench: done at |bench: (pps|tcp|mq|tp|observe|attach_s|mem)[a-z0-9_.]* = " "$TMPD/log" |
 	sed 's/^/# /'
 # the slowest programs, ns per run
 grep -E "bench: prog\..*\.ns = " "$TMPD/log" | sort -t= -k2 -rn | head -n 5 | sed 's/^/# /'
