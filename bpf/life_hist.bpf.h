@@ -41,7 +41,7 @@ static __always_inline void pcpu_max(__u64 *p, __u64 v)
 
 #define barrier()	asm volatile("" ::: "memory")
 
-/* a slot of frames or departs, by frame id (NULL: never, for the verifier) */
+/* a slot of departs, by frame id (NULL: never, for the verifier) */
 static __always_inline void *slot_of(void *map, __u32 id)
 {
 	__u32 i = LIFE_FRAME_SLOT(id);
